@@ -1,0 +1,1 @@
+"""The conformance suite: pytest tests that run against a target (the emulator or a tenant)."""
