@@ -1,0 +1,1 @@
+"""Pure domain logic for the Certification Campaigns emulator (no HTTP, no I/O)."""
