@@ -1,0 +1,143 @@
+"""`python -m emulator` (or `campaigns-emulator`): serve a tenant in a box.
+
+    python -m emulator [serve] [--host 127.0.0.1] [--port 8080] [--db PATH]
+                       [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
+                       [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
+
+It prints its base URL once it accepts connections. Bad options give one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from emulator.app import create_app
+from emulator.config import (
+    DEFAULT_CLIENT,
+    EmulatorConfig,
+    RateLimit,
+    load_clients_file,
+    parse_client,
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="emulator", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port; 0 picks a free one (default 8080)"
+    )
+    parser.add_argument(
+        "--db", type=Path, help="keep state in this SQLite file (default: in memory)"
+    )
+    parser.add_argument(
+        "--client",
+        action="append",
+        default=[],
+        metavar="ID:SECRET[:AUTHS[:TENANT]]",
+        help="an extra API client, e.g. reports:pw:REPORT_ADMIN:acme (repeatable)",
+    )
+    parser.add_argument("--clients-file", type=Path, help="YAML/JSON list of clients")
+    parser.add_argument("--token-ttl", type=int, default=3600, help="token lifetime in seconds")
+    parser.add_argument(
+        "--rate-limit", help="per-token limit like the tenant's: 100/10s (default off)"
+    )
+    parser.add_argument(
+        "--transition-delay",
+        type=float,
+        default=0.2,
+        help="seconds background work takes, e.g. PENDING -> STAGED (default 0.2)",
+    )
+    parser.add_argument(
+        "--log-level", default="warning", help="uvicorn log level (default warning)"
+    )
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> EmulatorConfig:
+    clients = [DEFAULT_CLIENT]
+    if args.clients_file:
+        clients += load_clients_file(args.clients_file)
+    clients += [parse_client(text) for text in args.client]
+    if args.token_ttl < 1:
+        raise ValueError("--token-ttl must be at least 1 second")
+    if args.transition_delay < 0:
+        raise ValueError("--transition-delay must not be negative")
+    return EmulatorConfig(
+        host=args.host,
+        port=args.port,
+        db_path=args.db,
+        clients=clients,
+        token_ttl_seconds=args.token_ttl,
+        rate_limit=RateLimit.parse(args.rate_limit) if args.rate_limit else None,
+        transition_delay=args.transition_delay,
+    )
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Prints the base URL only once the socket accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, banner: str) -> None:
+        super().__init__(config)
+        self._banner = banner
+
+    async def startup(self, sockets=None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            print(self._banner, flush=True)
+
+
+def banner(config: EmulatorConfig, base_url: str) -> str:
+    lines = [f"Certification Campaigns emulator ready at {base_url}"]
+    lines.append(f"  API:     {base_url}/v3   token: POST {base_url}/oauth/token")
+    lines.append(f"  control: {base_url}/emulator/health")
+    lines.append(f"  storage: {config.db_path or 'in memory'}")
+    for client in config.clients:
+        lines.append(
+            f"  client:  {client.client_id} / {client.client_secret} "
+            f"({','.join(sorted(client.authorities))}, tenant {client.tenant})"
+        )
+    return "\n".join(lines)
+
+
+def serve(config: EmulatorConfig, log_level: str = "warning") -> None:
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((config.host, config.port))
+    port = sock.getsockname()[1]
+    host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
+    uvicorn_config = uvicorn.Config(create_app(config), log_level=log_level, access_log=False)
+    server = _AnnouncingServer(uvicorn_config, banner(config, f"http://{host}:{port}"))
+    server.run(sockets=[sock])
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:
+        argv = argv[1:]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        config = config_from(args)
+        serve(config, args.log_level)
+    except (ValueError, OSError) as error:
+        print(f"emulator: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""Emulator settings and the API clients it knows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+AUTHORITIES = frozenset({"ORG_ADMIN", "CERT_ADMIN", "REPORT_ADMIN", "HELPDESK", "USER"})
+DEFAULT_TENANT = "default"
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """An OAuth client: its credentials, the authorities its tokens carry, and its tenant."""
+
+    client_id: str
+    client_secret: str
+    authorities: frozenset[str] = frozenset({"ORG_ADMIN"})
+    tenant: str = DEFAULT_TENANT
+    identity_name: str = ""
+    identity_email: str = ""
+
+    def owner_ref(self) -> dict[str, str]:
+        """The identity behind the client, as a template's ownerRef shows it."""
+        name = self.identity_name or self.client_id
+        return {
+            "id": f"identity-{self.client_id}",
+            "type": "IDENTITY",
+            "name": name,
+            "email": self.identity_email or f"{self.client_id}@example.com",
+        }
+
+
+DEFAULT_CLIENT = ClientConfig("conformance", "conformance-secret")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    requests: int
+    per_seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """'100/10s' -> 100 requests per 10 seconds."""
+        try:
+            count, window = text.split("/")
+            seconds = float(window.removesuffix("s") or 1)
+            limit = cls(int(count), seconds)
+        except ValueError as error:
+            raise ValueError(f"rate limit must look like 100/10s, got {text!r}") from error
+        if limit.requests < 1 or limit.per_seconds <= 0:
+            raise ValueError(f"rate limit must be positive, got {text!r}")
+        return limit
+
+
+@dataclass
+class EmulatorConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    db_path: Path | None = None
+    clients: list[ClientConfig] = field(default_factory=lambda: [DEFAULT_CLIENT])
+    token_ttl_seconds: int = 3600
+    rate_limit: RateLimit | None = None
+    transition_delay: float = 0.2
+    signing_key: str = "emulator-signing-key-not-a-secret-of-any-tenant"
+
+
+def parse_client(text: str) -> ClientConfig:
+    """'id:secret[:AUTHORITY,AUTHORITY[:tenant]]' -> ClientConfig."""
+    parts = text.split(":")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise ValueError(f"client must look like id:secret[:AUTH,AUTH[:tenant]], got {text!r}")
+    authorities = frozenset(parts[2].split(",")) if len(parts) > 2 and parts[2] else None
+    return make_client(parts[0], parts[1], authorities, parts[3] if len(parts) > 3 else None)
+
+
+def make_client(
+    client_id: str, secret: str, authorities=None, tenant: str | None = None, **identity: str
+) -> ClientConfig:
+    chosen = frozenset(authorities) if authorities is not None else frozenset({"ORG_ADMIN"})
+    unknown = chosen - AUTHORITIES
+    if unknown:
+        raise ValueError(f"unknown authorities {sorted(unknown)}; known: {sorted(AUTHORITIES)}")
+    return ClientConfig(
+        client_id,
+        secret,
+        chosen,
+        tenant or DEFAULT_TENANT,
+        identity.get("name", ""),
+        identity.get("email", ""),
+    )
+
+
+def load_clients_file(path: Path) -> list[ClientConfig]:
+    """A YAML or JSON list of {id, secret, authorities, tenant, name, email}."""
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ValueError(f"cannot read clients file {path}: {error}") from error
+    if not isinstance(entries, list):
+        raise ValueError(f"clients file {path} must hold a list of clients")
+    clients = []
+    for entry in entries:
+        if not isinstance(entry, dict) or "id" not in entry or "secret" not in entry:
+            raise ValueError(f"each client needs id and secret: {json.dumps(entry)}")
+        clients.append(
+            make_client(
+                str(entry["id"]),
+                str(entry["secret"]),
+                entry.get("authorities"),
+                entry.get("tenant"),
+                name=entry.get("name", ""),
+                email=entry.get("email", ""),
+            )
+        )
+    return clients
