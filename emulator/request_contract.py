@@ -149,7 +149,7 @@ def _body(contract: OperationContract, content_type: str | None, raw: bytes) -> 
         raise RequestRejected("Content-Type", f"must be {expected}, got {media_type or 'none'!r}")
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise RequestRejected("body", f"is not valid JSON: {error}") from None
     error = next(iter(contract.body.validator.iter_errors(document)), None)
     if error is not None:

@@ -34,7 +34,7 @@ READ_ONLY_FIELDS = frozenset(
         "sourcesWithOrphanEntitlements",
     }
 )
-_DEFAULTS: dict[str, Any] = {
+DEFAULTS: dict[str, Any] = {
     "emailNotificationEnabled": False,
     "autoRevokeAllowed": False,
     "recommendationsEnabled": False,
@@ -76,7 +76,7 @@ def create(tenant: Tenant, body: Document) -> Document:
     check_campaign_rules(body)
     now = format_timestamp(tenant.now())
     document = {key: value for key, value in body.items() if key not in READ_ONLY_FIELDS}
-    document = {**_DEFAULTS, **document}
+    document = {**DEFAULTS, **document}
     document.setdefault("description", None)
     document.update(
         id=new_id(),

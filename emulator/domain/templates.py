@@ -47,7 +47,7 @@ def _stored_campaign(campaign: Document) -> Document:
     """A template's campaign keeps only what a create accepts (read-only members dropped)."""
     kept = {k: v for k, v in campaign.items() if k not in campaigns.READ_ONLY_FIELDS}
     kept.setdefault("description", None)
-    return kept
+    return {**campaigns.DEFAULTS, **kept}
 
 
 def create(tenant: Tenant, body: Document, owner: Document) -> Document:

@@ -1,0 +1,193 @@
+"""Tokens, authorities, and the documented error shapes for bad input."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from spec_checked_api import Api
+
+import spec
+from emulator import EmulatorConfig, create_app
+from emulator.config import make_client
+
+ORG_ADMIN_ONLY = {"createCampaign", "getCampaign", "move", "setCampaignReportsConfig"}
+REPORT_ADMIN_OK = {
+    "getActiveCampaigns",
+    "getCampaignReports",
+    "startCampaignReport",
+    "startCampaignRemediationScan",
+}
+SAMPLE_PATH = {"id": "any", "type": "CAMPAIGN_STATUS_REPORT"}
+
+
+def test_token_endpoint_accepts_form_or_query(http):
+    form = http.post(
+        "/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "conformance",
+            "client_secret": "conformance-secret",
+        },
+    )
+    query = http.post(
+        "/oauth/token",
+        params={
+            "grant_type": "client_credentials",
+            "client_id": "conformance",
+            "client_secret": "conformance-secret",
+        },
+    )
+    for response in (form, query):
+        assert response.status_code == 200
+        body = response.json()
+        assert body["token_type"] == "bearer" and body["expires_in"] == 3600
+        assert body["access_token"].count(".") == 2, "a JWT"
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"grant_type": "password"}, 400),
+        (
+            {"grant_type": "client_credentials", "client_id": "conformance", "client_secret": "x"},
+            401,
+        ),
+        ({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}, 401),
+    ],
+)
+def test_token_endpoint_refuses_bad_credentials(http, fields, status):
+    assert http.post("/oauth/token", data=fields).status_code == status
+
+
+@pytest.mark.parametrize(
+    "operation_id", sorted(op["operationId"] for _, _, op in spec.operations())
+)
+def test_every_operation_answers_401_without_a_token(api, operation_id):
+    response = api.call(operation_id, token=None, **SAMPLE_PATH)
+    assert response.status_code == 401
+    assert set(response.json()) == {"error"}
+
+
+def test_garbage_and_expired_tokens_are_401(http):
+    config = EmulatorConfig(token_ttl_seconds=1, transition_delay=0)
+    from starlette.testclient import TestClient
+
+    with TestClient(create_app(config)) as short_lived:
+        api = Api(short_lived)
+        assert api.call("getActiveCampaigns", token="not.a.jwt").status_code == 401
+        assert api.call("getActiveCampaigns").status_code == 200
+        time.sleep(1.1)
+        expired = api.call("getActiveCampaigns")
+        assert expired.json() == {"error": "JWT validation failed: JWT is expired"}
+
+
+@pytest.fixture
+def report_admin(http):
+    client = make_client("auditor", "pw", {"REPORT_ADMIN"})
+    http.post(
+        "/emulator/clients",
+        json={"clientId": "auditor", "clientSecret": "pw", "authorities": ["REPORT_ADMIN"]},
+    )
+    return Api(http, client)
+
+
+@pytest.mark.parametrize(
+    "operation_id", sorted(op["operationId"] for _, _, op in spec.operations())
+)
+def test_authority_is_enforced_per_operation(report_admin, operation_id):
+    response = report_admin.call(operation_id, **SAMPLE_PATH)
+    if operation_id in REPORT_ADMIN_OK:
+        assert response.status_code != 403
+    else:
+        assert response.status_code == 403
+        assert response.json()["detailCode"] == "403 Forbidden"
+
+
+def test_every_error_carries_a_fresh_tracking_id(api):
+    first = api.call("getCampaign", id="missing").json()
+    second = api.call("getCampaign", id="missing").json()
+    assert first["trackingId"] != second["trackingId"]
+    assert len(first["trackingId"]) == 32
+
+
+@pytest.mark.parametrize(
+    ("raw", "named"),
+    [
+        (b"{not json", "body"),
+        (b'{"name": "x", "description": null}', "type"),
+        (b'{"name": "x", "description": null, "type": "MANAGER", "deadline": 5}', "deadline"),
+        (
+            b'{"name": "x", "description": null, "type": "MANAGER", '
+            b'"emailNotificationEnabled": "y"}',
+            "emailNotificationEnabled",
+        ),
+        (b"[]", "body"),
+        (b"", "body"),
+    ],
+)
+def test_malformed_bodies_are_400_naming_the_field(api, raw, named):
+    response = api.call("createCampaign", raw=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert named in response.json()["causes"][0]["text"]
+
+
+def test_unknown_ids_are_404_in_the_documented_shape(api):
+    for operation_id in (
+        "getCampaign",
+        "getCampaignTemplate",
+        "getCampaignReports",
+        "startCampaign",
+        "deleteCampaignTemplate",
+    ):
+        response = api.call(operation_id, id="missing")
+        assert response.status_code == 404
+        assert response.json()["messages"][0]["localeOrigin"] == "DEFAULT"
+
+
+def test_unknown_paths_and_methods(api):
+    headers = {"Authorization": f"Bearer {api.token}"}
+    assert api.http.get("/v3/nothing-here", headers=headers).status_code == 404
+    response = api.http.put("/v3/campaigns", headers=headers)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_rate_limit_answers_429_with_retry_after(api):
+    api.control("PUT", "/rate-limit", {"requests": 3, "perSeconds": 10})
+    statuses = [api.call("getActiveCampaigns").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = api.call("getActiveCampaigns")
+    assert limited.json() == {"message": " Rate Limit Exceeded "}
+    assert 1 <= int(limited.headers["Retry-After"]) <= 10
+
+
+def test_injected_faults(api):
+    api.control("PUT", "/faults", {"errorRate": 1.0, "errorStatus": 500})
+    response = api.call("getActiveCampaigns")
+    assert response.status_code == 500 and response.json()["detailCode"] == "500.0 Internal Fault"
+    api.control("PUT", "/faults", {"errorRate": 0})
+    assert api.call("getActiveCampaigns").status_code == 200
+
+
+def test_violations_list_what_clients_got_wrong(api):
+    api.call("getActiveCampaigns", query={"limit": 900})
+    api.call("getCampaign", id="missing")  # asking about a missing object is not a violation
+    api.call("createCampaign", body={"name": "x"})
+    violations = api.violations()
+    assert [(v["operationId"], v["status"]) for v in violations] == [
+        ("getActiveCampaigns", 400),
+        ("createCampaign", 400),
+    ]
+    assert "limit" in violations[0]["reason"]
+    api.control("DELETE", "/violations")
+    assert api.violations() == []
+
+
+def test_never_a_500_for_hostile_input(api):
+    hostile = ["(" * 500, '"' * 30, "name eq " + "9" * 5000, "\x00", "name in ()", "not not"]
+    for filters in hostile:
+        assert api.call("getActiveCampaigns", query={"filters": filters}).status_code == 400
+    for raw in (b"\xff\xfe", b"1e999", b'{"name": "\\ud800"}', b"[" * 2000):
+        response = api.call("createCampaign", raw=raw, content_type="application/json")
+        assert response.status_code == 400, raw

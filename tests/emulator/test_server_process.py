@@ -1,0 +1,183 @@
+"""The emulator as users start it: `python -m emulator`, real sockets, SQLite persistence."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+READY = "Certification Campaigns emulator ready at "
+
+
+@contextmanager
+def running_emulator(*args: str) -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith(READY), first
+        yield first.removeprefix(READY).strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def token(base: str, client_id: str = "conformance", secret: str = "conformance-secret") -> dict:
+    response = requests.post(
+        f"{base}/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_serves_and_prints_its_base_url_and_default_client():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(5)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert lines[0].startswith(READY + "http://127.0.0.1:")
+    assert any("conformance / conformance-secret (ORG_ADMIN, tenant default)" in x for x in lines)
+
+
+def test_bad_options_give_one_line_and_a_non_zero_exit():
+    for args in (["--port", "x"], ["--rate-limit", "fast"], ["--client", "only-an-id"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "emulator", *args], capture_output=True, text=True, timeout=30
+        )
+        assert result.returncode != 0
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_state_survives_a_restart_with_db(tmp_path: Path):
+    db = tmp_path / "tenant.sqlite3"
+    with running_emulator("--db", str(db), "--transition-delay", "0") as base:
+        headers = token(base)
+        created = requests.post(
+            f"{base}/v3/campaigns",
+            headers=headers,
+            json={"name": "kept", "description": None, "type": "MANAGER"},
+        ).json()
+        requests.put(
+            f"{base}/v3/campaigns/reports-configuration",
+            headers=headers,
+            json={"identityAttributeColumns": ["department"]},
+        )
+        requests.post(f"{base}/emulator/tenants/default/clock", json={"advanceSeconds": 3600})
+    with running_emulator("--db", str(db)) as base:
+        headers = token(base)
+        campaign = requests.get(f"{base}/v3/campaigns/{created['id']}", headers=headers).json()
+        assert (campaign["name"], campaign["status"]) == ("kept", "STAGED")
+        config = requests.get(f"{base}/v3/campaigns/reports-configuration", headers=headers)
+        assert config.json() == {"identityAttributeColumns": ["department"]}
+        clock = requests.get(f"{base}/emulator/tenants/default/clock").json()
+        assert clock["offsetSeconds"] >= 3600
+
+
+def test_tenants_chosen_by_credentials_are_isolated():
+    with running_emulator("--client", "acme:pw:ORG_ADMIN:acme", "--transition-delay", "0") as base:
+        default, acme = token(base), token(base, "acme", "pw")
+        requests.post(
+            f"{base}/v3/campaigns",
+            headers=default,
+            json={"name": "default's", "description": None, "type": "MANAGER"},
+        )
+        requests.put(
+            f"{base}/v3/campaigns/reports-configuration",
+            headers=acme,
+            json={"identityAttributeColumns": ["acme"]},
+        )
+        assert requests.get(f"{base}/v3/campaigns", headers=acme).json() == []
+        seen = requests.get(f"{base}/v3/campaigns", headers=default).json()
+        assert [c["name"] for c in seen] == ["default's"]
+        config = requests.get(f"{base}/v3/campaigns/reports-configuration", headers=default)
+        assert config.json() == {"identityAttributeColumns": None}
+
+
+def test_no_lost_update_under_concurrent_requests():
+    with running_emulator("--transition-delay", "0") as base:
+        headers = token(base)
+        template = requests.post(
+            f"{base}/v3/campaign-templates",
+            headers=headers,
+            json={
+                "name": "t",
+                "description": "d",
+                "campaign": {"name": "c", "description": "d", "type": "MANAGER"},
+            },
+        ).json()
+        errors: list[int] = []
+
+        def create_many(worker: int) -> None:
+            with requests.Session() as session:
+                for _ in range(25):
+                    response = session.post(
+                        f"{base}/v3/campaign-templates/{template['id']}/generate", headers=headers
+                    )
+                    if response.status_code != 200:
+                        errors.append(response.status_code)
+
+        threads = [threading.Thread(target=create_many, args=(w,)) for w in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        listed = requests.get(f"{base}/v3/campaigns", headers=headers, params={"count": "true"})
+        assert listed.headers["X-Total-Count"] == "200"
+        assert len({c["id"] for c in listed.json()}) == 200
+
+
+def test_concurrent_patches_of_one_template_all_apply():
+    """Each request appends to the same list: a lost update would drop an element."""
+    with running_emulator("--transition-delay", "0") as base:
+        headers = token(base)
+        template = requests.post(
+            f"{base}/v3/campaign-templates",
+            headers=headers,
+            json={
+                "name": "t",
+                "description": "d",
+                "campaign": {
+                    "name": "c",
+                    "description": "d",
+                    "type": "SEARCH",
+                    "searchCampaignInfo": {"type": "IDENTITY", "identityIds": ["seed"]},
+                },
+            },
+        ).json()
+        url = f"{base}/v3/campaign-templates/{template['id']}"
+        patch_headers = {**headers, "Content-Type": "application/json-patch+json"}
+
+        def append_many(worker: int) -> None:
+            with requests.Session() as session:
+                for n in range(20):
+                    op = {
+                        "op": "add",
+                        "path": "/campaign/searchCampaignInfo/identityIds/-",
+                        "value": f"{worker}-{n}",
+                    }
+                    session.patch(url, headers=patch_headers, json=[op]).raise_for_status()
+
+        threads = [threading.Thread(target=append_many, args=(w,)) for w in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        ids = requests.get(url, headers=headers).json()["campaign"]["searchCampaignInfo"]
+        assert len(ids["identityIds"]) == 1 + 6 * 20
