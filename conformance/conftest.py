@@ -1,15 +1,155 @@
-"""Entry point of `pytest conformance`.
+"""`pytest conformance`: options, the target, the guest session, and the run's bookkeeping.
 
-The suite itself is not built yet; until it is, running it fails loudly instead of reporting a
-green run that checked nothing.
+pytest conformance                         # the embedded emulator
+pytest conformance --target URL            # a tenant or a separately started emulator
+                                           # (SAIL_CLIENT_ID / SAIL_CLIENT_SECRET)
+options: --read-only  --strict  --profile ci|thorough|tenant  --rate-limit 100/10s
 """
 
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
 import pytest
+from hypothesis import HealthCheck, settings
+
+from conformance.client import GuestSession, RunLedger, TokenSource
+from conformance.client.throttle import Throttle
+from conformance.suite_api import SuiteApi
+from conformance.target import Target, TargetError, connect, start_embedded
+from emulator.config import RateLimit
+
+_QUIET = [
+    HealthCheck.too_slow,
+    HealthCheck.filter_too_much,
+    HealthCheck.data_too_large,
+    HealthCheck.function_scoped_fixture,
+]
+settings.register_profile(
+    "ci",
+    max_examples=12,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    database=None,
+)
+settings.register_profile(
+    "thorough",
+    max_examples=150,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=_QUIET,
+)
+settings.register_profile(
+    "tenant",
+    max_examples=3,
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=_QUIET,
+    database=None,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "Certification Campaigns conformance")
+    group.addoption(
+        "--target", help="base URL of a tenant or emulator (default: embedded emulator)"
+    )
+    group.addoption("--read-only", action="store_true", help="send only safe (GET) requests")
+    group.addoption(
+        "--profile",
+        choices=["ci", "thorough", "tenant"],
+        help="hypothesis profile (default: ci, or tenant with --target)",
+    )
+    group.addoption(
+        "--rate-limit",
+        help="client-side request limit per token, or 'off' (default: 100/10s, "
+        "the tenant's, with --target; off for the embedded emulator)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    pytest.exit(
-        "The conformance suite is not built yet: only the spec (spec/) and the project's own "
-        "tests (tox -e py) exist so far.",
-        returncode=1,
+    profile = config.getoption("--profile") or ("tenant" if config.getoption("--target") else "ci")
+    settings.load_profile(profile)
+    config.stash[_PROFILE] = profile
+    rate = config.getoption("--rate-limit") or (
+        "100/10s" if config.getoption("--target") else "off"
     )
+    try:
+        config.stash[_RATE] = None if rate == "off" else RateLimit.parse(rate)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+_PROFILE = pytest.StashKey[str]()
+_RATE = pytest.StashKey[RateLimit | None]()
+_SESSION = pytest.StashKey[GuestSession]()
+_STARTED = pytest.StashKey[float]()
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Iterator[Target]:
+    url = pytestconfig.getoption("--target")
+    try:
+        chosen = connect(url) if url else start_embedded()
+    except TargetError as error:
+        pytest.exit(f"conformance: {error}", returncode=2)
+    yield chosen
+    chosen.stop()
+
+
+@pytest.fixture(scope="session")
+def guest_session(pytestconfig: pytest.Config, target: Target) -> Iterator[GuestSession]:
+    rate = pytestconfig.stash[_RATE]
+    session = GuestSession(
+        target.base_url,
+        TokenSource(target.base_url, target.credentials),
+        RunLedger(),
+        throttle=Throttle(rate.requests, rate.per_seconds) if rate else Throttle.unlimited(),
+        read_only=pytestconfig.getoption("--read-only"),
+    )
+    pytestconfig.stash[_SESSION] = session
+    pytestconfig.stash[_STARTED] = time.monotonic()
+    yield session
+    # Runs after failures and after Ctrl-C too: pytest tears session fixtures down either way.
+    report = session.ledger.cleanup(session, target.base_url)
+    session.cleanup_summary = report.summary()  # type: ignore[attr-defined]
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def suite_api(guest_session: GuestSession) -> SuiteApi:
+    return SuiteApi(guest_session)
+
+
+@pytest.fixture
+def writable(pytestconfig: pytest.Config) -> None:
+    """Skip a test that must create or change objects when the run is read-only."""
+    if pytestconfig.getoption("--read-only"):
+        pytest.skip("read-only run: this check needs to create objects")
+
+
+@pytest.fixture(scope="session")
+def clock(target: Target):
+    """The emulator's clock; on a tenant, rules that need days are skipped, saying why."""
+    if target.control is None:
+        pytest.skip(
+            "needs a campaign to become past due, which takes days on a tenant; "
+            "run against the emulator to check this rule"
+        )
+    return target.control
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    session = config.stash.get(_SESSION, None)
+    if session is None:
+        return
+    elapsed = time.monotonic() - config.stash[_STARTED]
+    terminalreporter.write_line(
+        f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
+        f"{session.base_url} (run {session.ledger.run_id}, profile {config.stash[_PROFILE]})"
+    )
+    summary = getattr(session, "cleanup_summary", None)
+    if summary:
+        terminalreporter.write_line(f"conformance: {summary}")

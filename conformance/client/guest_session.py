@@ -1,0 +1,184 @@
+"""A requests.Session that behaves as a guest in someone's tenant (DESIGN.md section 5).
+
+Every request, whether a hand-written test or schemathesis sends it, passes through `send`:
+1. the tenant-safety guard: read-only runs send only GETs; a request that changes an object
+   must name one this run created (or one that provably does not exist); created objects get
+   the run prefix in their name; a tenant-wide setting is read before its first change so the
+   ledger can restore it;
+2. the bearer token (unless the request already carries an Authorization header, or
+   `authenticate=False`, which auth tests and schemathesis' own auth use);
+3. the throttle, then the send, retrying 429 (after Retry-After), 502 and 503 (with backoff)
+   and a 401 for an expired token (once, with a fresh token);
+4. bookkeeping: created objects enter the ledger, deleted ones leave it, and every exchange is
+   reported to the `observers` (request counts, status-code coverage, reports).
+Secrets never reach a log: the session prints no headers, and its repr names no token.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from conformance.client.ledger import RunLedger
+from conformance.client.operations import (
+    CREATES,
+    MUTATES_CAMPAIGN,
+    MUTATES_TEMPLATE,
+    TENANT_SETTINGS,
+    Operation,
+    identify,
+)
+from conformance.client.throttle import Throttle, retry_after_seconds
+from conformance.client.tokens import TokenSource
+
+Observer = Callable[[Operation | None, requests.PreparedRequest, requests.Response], None]
+RETRIED_STATUSES = (429, 502, 503)
+
+
+class RefusedRequest(Exception):
+    """The guard refused to send a request that could harm objects this run does not own."""
+
+
+class GuestSession(requests.Session):
+    def __init__(
+        self,
+        base_url: str,
+        tokens: TokenSource,
+        ledger: RunLedger,
+        *,
+        throttle: Throttle | None = None,
+        read_only: bool = False,
+        timeout: float = 30,
+        verify: bool | str = True,
+        max_retries: int = 4,
+    ) -> None:
+        super().__init__()
+        self.base_url = base_url.rstrip("/")
+        self.tokens = tokens
+        self.ledger = ledger
+        self.throttle = throttle or Throttle()
+        self.read_only = read_only
+        self.timeout = timeout
+        self.verify = verify
+        self.max_retries = max_retries
+        self.observers: list[Observer] = []
+        self.request_count = 0
+        self.authenticate = True
+
+    def __repr__(self) -> str:
+        return f"GuestSession({self.base_url!r}, run={self.ledger.run_id!r})"
+
+    # --- the one path every request takes ------------------------------------------------
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        operation = identify(request.method or "", request.url or "")
+        if operation is not None:
+            self._guard(operation, request)
+        we_authenticated = False
+        if self.authenticate and operation is not None and "Authorization" not in request.headers:
+            request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
+            we_authenticated = True
+        kwargs.setdefault("timeout", self.timeout)
+        response = self._send_with_retries(request, we_authenticated, kwargs)
+        if operation is not None:
+            self._after(operation, request, response)
+            for observer in self.observers:
+                observer(operation, request, response)
+        return response
+
+    def _send_with_retries(self, request, we_authenticated: bool, kwargs) -> requests.Response:
+        refreshed = False
+        for attempt in range(self.max_retries + 1):
+            self.throttle.wait_for_slot()
+            self.request_count += 1
+            response = super().send(request, **kwargs)
+            last = attempt == self.max_retries
+            if response.status_code == 429 and not last:
+                self.throttle.pause(retry_after_seconds(response.headers.get("Retry-After")))
+                continue
+            if response.status_code in (502, 503) and not last:
+                time.sleep(min(0.25 * 2**attempt, 4.0))
+                continue
+            if response.status_code == 401 and we_authenticated and not refreshed:
+                self.tokens.invalidate()
+                request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
+                refreshed = True
+                continue
+            return response
+        return response
+
+    # --- tenant safety ---------------------------------------------------------------------
+    def _guard(self, operation: Operation, request: requests.PreparedRequest) -> None:
+        oid = operation.operation_id
+        if self.read_only and not operation.is_safe:
+            raise RefusedRequest(f"{oid}: this is a read-only run")
+        if oid in ("createCampaign", "createCampaignTemplate"):
+            self._prefix_names(oid, request)
+        elif oid in MUTATES_CAMPAIGN:
+            ids = _body_ids(request) if oid == "deleteCampaigns" else [operation.path_params["id"]]
+            for object_id in ids:
+                self._require_own("campaign", object_id, oid)
+        elif oid in MUTATES_TEMPLATE:
+            self._require_own("template", operation.path_params["id"], oid)
+        elif oid in TENANT_SETTINGS and not self.ledger.has_setting("reportsConfig"):
+            current = self.get(f"{self.base_url}/v3/campaigns/reports-configuration")
+            if current.status_code != 200:
+                raise RefusedRequest(f"{oid}: cannot read the current value to restore it later")
+            self.ledger.remember_setting("reportsConfig", current.json())
+
+    def _require_own(self, kind: str, object_id: str, oid: str) -> None:
+        if self.ledger.owns(kind, object_id):
+            return
+        # Not ours: allowed only when it provably does not exist (a 404 changes nothing).
+        path = "campaigns" if kind == "campaign" else "campaign-templates"
+        probe = self.get(f"{self.base_url}/v3/{path}/{requests.utils.quote(object_id, safe='')}")
+        if probe.status_code != 404:
+            raise RefusedRequest(
+                f"{oid}: {kind} {object_id!r} was not created by run {self.ledger.run_id}"
+            )
+
+    def _prefix_names(self, oid: str, request: requests.PreparedRequest) -> None:
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, TypeError):
+            return  # not JSON: the server will refuse it, nothing gets created
+        if not isinstance(body, dict):
+            return
+        if isinstance(body.get("name"), str) or (
+            oid == "createCampaignTemplate" and "name" not in body
+        ):
+            body["name"] = self.ledger.name(body.get("name", "template"))
+        if oid == "createCampaignTemplate" and isinstance(body.get("campaign"), dict):
+            campaign = body["campaign"]
+            if isinstance(campaign.get("name"), str):
+                campaign["name"] = self.ledger.name(campaign["name"])
+        encoded = json.dumps(body).encode()
+        request.body = encoded
+        request.headers["Content-Length"] = str(len(encoded))
+
+    # --- bookkeeping -----------------------------------------------------------------------
+    def _after(self, operation: Operation, request, response: requests.Response) -> None:
+        oid = operation.operation_id
+        if oid in CREATES and response.status_code == 200:
+            try:
+                created = response.json()["id"]
+            except (ValueError, KeyError, TypeError):
+                return
+            self.ledger.record_created(CREATES[oid], created)
+        elif oid == "deleteCampaigns" and response.status_code == 202:
+            for object_id in _body_ids(request):
+                self.ledger.forget("campaign", object_id)
+        elif oid == "deleteCampaignTemplate" and response.status_code == 204:
+            self.ledger.forget("template", operation.path_params["id"])
+
+
+def _body_ids(request: requests.PreparedRequest) -> list[str]:
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, TypeError):
+        return []
+    ids = body.get("ids") if isinstance(body, dict) else None
+    return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
