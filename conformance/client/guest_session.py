@@ -124,7 +124,9 @@ class GuestSession(requests.Session):
         elif oid in MUTATES_TEMPLATE:
             self._require_own("template", operation.path_params["id"], oid)
         elif oid in TENANT_SETTINGS and not self.ledger.has_setting("reportsConfig"):
-            current = self.get(f"{self.base_url}/v3/campaigns/reports-configuration")
+            current = self.get(
+                f"{self.base_url}/v3/campaigns/reports-configuration", headers=self._own_auth()
+            )
             if current.status_code != 200:
                 raise RefusedRequest(f"{oid}: cannot read the current value to restore it later")
             self.ledger.remember_setting("reportsConfig", current.json())
@@ -134,11 +136,16 @@ class GuestSession(requests.Session):
             return
         # Not ours: allowed only when it provably does not exist (a 404 changes nothing).
         path = "campaigns" if kind == "campaign" else "campaign-templates"
-        probe = self.get(f"{self.base_url}/v3/{path}/{requests.utils.quote(object_id, safe='')}")
+        quoted = requests.utils.quote(object_id, safe="")
+        probe = self.get(f"{self.base_url}/v3/{path}/{quoted}", headers=self._own_auth())
         if probe.status_code != 404:
             raise RefusedRequest(
                 f"{oid}: {kind} {object_id!r} was not created by run {self.ledger.run_id}"
             )
+
+    def _own_auth(self) -> dict[str, str]:
+        """The guard's own look-ups always carry the suite's token, whatever the test sends."""
+        return {"Authorization": f"Bearer {self.tokens.token()}"}
 
     def _prefix_names(self, oid: str, request: requests.PreparedRequest) -> None:
         try:

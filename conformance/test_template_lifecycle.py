@@ -1,0 +1,227 @@
+"""Campaign templates, schedules, generation and the reports configuration.
+
+A state machine creates templates, patches them, sets and deletes schedules, generates
+campaigns and deletes templates, checking each documented sentence as it goes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, rule
+
+from conformance.documents import described, expect
+from conformance.suite_api import SuiteApi
+
+SCHEDULES = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["WEEKLY", "MONTHLY", "ANNUALLY", "CALENDAR"]),
+        "hours": st.fixed_dictionaries(
+            {
+                "type": st.just("LIST"),
+                "values": st.lists(
+                    st.sampled_from(["1", "9", "17"]), min_size=1, max_size=3, unique=True
+                ),
+            }
+        ),
+    },
+    optional={"timeZoneId": st.sampled_from(["CST", "UTC", "Europe/Paris"])},
+)
+DURATIONS = {
+    "P2W": timedelta(weeks=2),
+    "P14D": timedelta(days=14),
+    "P3D": timedelta(days=3),
+    "PT36H": timedelta(hours=36),
+}
+# A placeholder and the strftime pattern that gives the same text (java.util.Formatter).
+PLACEHOLDERS = {"%Y": "%Y", "%y": "%y", "%m": "%m", "%d": "%d", "%F": "%Y-%m-%d", "%B": "%B"}
+PATCHABLE = {
+    "/name": st.text("abcdefghij ", min_size=1, max_size=12).map(str.strip).filter(bool),
+    "/description": st.text("abcdefghij ", max_size=20),
+    "/deadlineDuration": st.sampled_from(sorted(DURATIONS)),
+    "/campaign/description": st.text("abcdefghij ", max_size=20),
+    "/campaign/emailNotificationEnabled": st.booleans(),
+}
+NOT_PATCHABLE = [
+    "/id",
+    "/created",
+    "/modified",
+    "/ownerRef",
+    "/scheduled",
+    "/campaign/id",
+    "/campaign/status",
+]
+
+
+class TemplateLifecycle(RuleBasedStateMachine):
+    api: SuiteApi
+    clock = None
+
+    templates = Bundle("templates")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.schedules: dict[str, dict] = {}
+
+    @initialize(target=templates, placeholder=st.sampled_from(sorted(PLACEHOLDERS)))
+    def first_template(self, placeholder):
+        return self._create(placeholder, "P2W")
+
+    @rule(
+        target=templates,
+        placeholder=st.sampled_from(sorted(PLACEHOLDERS)),
+        duration=st.sampled_from(sorted(DURATIONS)),
+    )
+    def create(self, placeholder, duration):
+        return self._create(placeholder, duration)
+
+    def _create(self, placeholder: str, duration: str) -> str:
+        body = {
+            "name": self.api.ledger.name("template"),
+            "description": "created by the conformance suite",
+            "deadlineDuration": duration,
+            "campaign": {
+                "name": f"generated {placeholder}",
+                "description": f"on {placeholder}",
+                "type": "MANAGER",
+            },
+        }
+        response = self.api.call("createCampaignTemplate", body=body)
+        expect(response.status_code == 200, "template-owner", described(response))
+        template = response.json()
+        expect(
+            bool(template.get("ownerRef", {}).get("id")),
+            "template-owner",
+            f"answered ownerRef={template.get('ownerRef')!r}",
+        )
+        expect(
+            template.get("scheduled") is False,
+            "template-scheduled",
+            f"a new template answered scheduled={template.get('scheduled')!r}",
+        )
+        fetched = self.api.ok("getCampaignTemplate", id=template["id"])
+        expect(
+            fetched == template, "template-owner", "get answered another representation than create"
+        )
+        return template["id"]
+
+    @rule(template_id=templates, data=st.data())
+    def patch_a_patchable_field(self, template_id, data):
+        path = data.draw(st.sampled_from(sorted(PATCHABLE)))
+        value = data.draw(PATCHABLE[path])
+        if path == "/name":
+            value = self.api.ledger.name(value)
+        response = self.api.call(
+            "patchCampaignTemplate",
+            id=template_id,
+            body=[{"op": "replace", "path": path, "value": value}],
+        )
+        expect(response.status_code == 200, "template-patchable", described(response))
+        node = response.json()
+        for part in path.strip("/").split("/"):
+            node = node.get(part) if isinstance(node, dict) else None
+        expect(node == value, "template-patchable", f"answered {path}={node!r}")
+
+    @rule(template_id=templates, path=st.sampled_from(NOT_PATCHABLE))
+    def patch_another_field_is_refused(self, template_id, path):
+        response = self.api.call(
+            "patchCampaignTemplate",
+            id=template_id,
+            body=[{"op": "replace", "path": path, "value": "X"}],
+        )
+        expect(response.status_code == 400, "template-patchable", described(response))
+
+    @rule(template_id=templates, schedule=SCHEDULES)
+    def set_schedule_overwrites(self, template_id, schedule):
+        response = self.api.call("setCampaignTemplateSchedule", id=template_id, body=schedule)
+        expect(response.status_code == 204, "schedule-overwrite", described(response))
+        stored = self.api.ok("getCampaignTemplateSchedule", id=template_id)
+        expect(
+            all(stored.get(k) == v for k, v in schedule.items()),
+            "schedule-overwrite",
+            f"stored {stored} after setting {schedule}",
+        )
+        scheduled = self.api.ok("getCampaignTemplate", id=template_id).get("scheduled")
+        expect(scheduled is True, "template-scheduled", f"answered scheduled={scheduled!r}")
+        self.schedules[template_id] = schedule
+
+    @rule(template_id=templates)
+    def delete_schedule_then_404(self, template_id):
+        response = self.api.call("deleteCampaignTemplateSchedule", id=template_id)
+        had_one = template_id in self.schedules
+        expect(
+            response.status_code == (204 if had_one else 404), "schedule-404", described(response)
+        )
+        self.schedules.pop(template_id, None)
+        after = self.api.call("getCampaignTemplateSchedule", id=template_id)
+        expect(after.status_code == 404, "schedule-404", described(after))
+
+    @rule(template_id=templates)
+    def generate_formats_placeholders_and_deadline(self, template_id):
+        template = self.api.ok("getCampaignTemplate", id=template_id)
+        before = self._now()
+        response = self.api.call("startGenerateCampaignTemplate", id=template_id)
+        after = self._now()
+        expect(response.status_code == 200, "generate-placeholders", described(response))
+        reference = response.json()
+        expected = {_render(template["campaign"]["name"], moment) for moment in (before, after)}
+        expect(
+            reference.get("name") in expected,
+            "generate-placeholders",
+            f"named the campaign {reference.get('name')!r} from "
+            f"{template['campaign']['name']!r}; expected one of {sorted(expected)}",
+        )
+        campaign = self.api.ok("getCampaign", id=reference["id"])
+        duration = DURATIONS.get(template.get("deadlineDuration", ""))
+        if duration is not None and campaign.get("deadline"):
+            deadline = datetime.fromisoformat(campaign["deadline"].replace("Z", "+00:00"))
+            slack = timedelta(days=1)  # a tenant may round the deadline within the day
+            expect(
+                before + duration - slack <= deadline <= after + duration + slack,
+                "generate-deadline",
+                f"set deadline {campaign['deadline']} for "
+                f"{template['deadlineDuration']} generated at {before.isoformat()}",
+            )
+
+    @rule(template_id=consumes(templates))
+    def delete_removes_template_and_schedule(self, template_id):
+        response = self.api.call("deleteCampaignTemplate", id=template_id)
+        expect(response.status_code == 204, "template-delete", described(response))
+        for operation_id in ("getCampaignTemplate", "getCampaignTemplateSchedule"):
+            gone = self.api.call(operation_id, id=template_id)
+            expect(gone.status_code == 404, "not-found", described(gone))
+        self.schedules.pop(template_id, None)
+
+    def _now(self) -> datetime:
+        return self.clock.now() if self.clock else datetime.now(UTC)
+
+
+def _render(text: str, moment: datetime) -> str:
+    """What java.util.Formatter makes of the placeholders this machine uses."""
+    return re.sub(r"%[A-Za-z]", lambda m: moment.strftime(PLACEHOLDERS[m.group()]), text)
+
+
+@pytest.mark.usefixtures("writable")
+def test_template_lifecycle(suite_api, target):
+    TemplateLifecycle.api = suite_api
+    TemplateLifecycle.clock = target.control
+    TemplateLifecycle.TestCase().runTest()
+
+
+@pytest.mark.usefixtures("writable")
+def test_reports_configuration_round_trips(suite_api):
+    """PUT overwrites, GET returns what was stored; the suite restores the prior value."""
+    for columns in (["firstname", "lastname"], [], None):
+        response = suite_api.call(
+            "setCampaignReportsConfig", body={"identityAttributeColumns": columns}
+        )
+        expect(response.status_code == 200, "reports-config", described(response))
+        stored = suite_api.ok("getCampaignReportsConfig")
+        expect(
+            stored.get("identityAttributeColumns") == columns,
+            "reports-config",
+            f"stored {stored} after setting {columns}",
+        )
