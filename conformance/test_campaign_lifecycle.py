@@ -96,6 +96,13 @@ class CampaignLifecycle(RuleBasedStateMachine):
         target=active, campaign_id=consumes(staged), zone=st.sampled_from(["Z", "-05:00", "+0530"])
     )
     def activate(self, campaign_id, zone):
+        # The clock may have moved past the deadline since creation (completing other
+        # campaigns advances it): give a fresh one, as a staged campaign allows.
+        self.api.ok(
+            "updateCampaign",
+            id=campaign_id,
+            body=[{"op": "replace", "path": "/deadline", "value": self.in_days(30)}],
+        )
         response = self.api.call("startCampaign", id=campaign_id, body={"timeZone": zone})
         expect(response.status_code == 202, "activate-only-staged", described(response))
         campaign = self.api.wait_for_status(campaign_id, {"ACTIVE"}, {"STAGED", "ACTIVATING"})
@@ -138,7 +145,9 @@ class CampaignLifecycle(RuleBasedStateMachine):
     def complete_past_due(self, campaign_id, action):
         if self.clock is None:
             return  # needs days on a tenant; the plain test below says so
-        self.clock.advance_clock(31 * 86400)
+        deadline = self.api.ok("getCampaign", id=campaign_id)["deadline"]
+        due = datetime.fromisoformat(deadline.replace("Z", "+00:00"))
+        self.clock.advance_clock(max(0.0, (due - self.clock.now()).total_seconds()) + 3600)
         body = {"autoCompleteAction": action} if action else None
         response = self.api.call("completeCampaign", id=campaign_id, body=body)
         expect(response.status_code == 202, "complete-past-due", described(response))

@@ -1,10 +1,12 @@
 """Collection semantics of the two list operations: filters, sorters, paging, count, detail.
 
-Every check looks only at this run's objects (a name filter on the run prefix), so a tenant's
-own campaigns and templates never influence a verdict.
+Every check looks only at objects this module created (a name filter on the run prefix and a
+scope of its own), so a tenant's own campaigns and templates never influence a verdict.
 """
 
 from __future__ import annotations
+
+import secrets
 
 import pytest
 
@@ -34,14 +36,16 @@ SORTABLE = {
 def seeded(suite_api: SuiteApi, pytestconfig) -> dict[str, list[dict]]:
     if pytestconfig.getoption("--read-only"):
         pytest.skip("read-only run: collection checks need objects of their own")
-    campaigns = [suite_api.create_campaign(name=name) for name in NAMES]
+    # A scope of its own inside the run: other tests' objects share the run prefix.
+    scope = f"collections-{secrets.token_hex(2)} "
+    campaigns = [suite_api.create_campaign(name=scope + name) for name in NAMES]
     templates = []
     for name in NAMES:
         templates.append(
             suite_api.ok(
                 "createCampaignTemplate",
                 body={
-                    "name": suite_api.ledger.name(name),
+                    "name": suite_api.ledger.name(scope + name),
                     "description": "conformance",
                     "campaign": {"name": name, "description": "d", "type": "MANAGER"},
                 },
@@ -54,12 +58,13 @@ def seeded(suite_api: SuiteApi, pytestconfig) -> dict[str, list[dict]]:
     )
     for campaign in campaigns:
         suite_api.wait_for_status(campaign["id"], {"STAGED"}, {"PENDING"})
+    suite_api.collection_scope = suite_api.ledger.name(scope)
     return {"getActiveCampaigns": campaigns, "getCampaignTemplates": templates}
 
 
 def own(suite_api: SuiteApi, extra: str | None = None) -> str:
-    """A filter restricting results to this run's objects, optionally and-ed with `extra`."""
-    mine = f'name sw "{suite_api.ledger.name_prefix}"'
+    """A filter restricting results to this module's objects, optionally and-ed with `extra`."""
+    mine = f'name sw "{suite_api.collection_scope}"'
     return f"{mine} and ({extra})" if extra else mine
 
 
@@ -86,7 +91,7 @@ def test_each_documented_filter_returns_only_matching_items(suite_api, seeded, o
     # Current representations: statuses have moved on since the create responses.
     items = listing(suite_api, operation_id, filters=own(suite_api), sorters="name")
     target = items[1]
-    prefix = suite_api.ledger.name_prefix
+    prefix = suite_api.collection_scope
     cases = {
         ("name", "eq"): (f'name eq "{target["name"]}"', lambda i: i["name"] == target["name"]),
         ("name", "sw"): (
@@ -158,7 +163,7 @@ def test_undocumented_fields_operators_and_bad_syntax_are_400(suite_api, operati
 
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_sorters_ascending_descending_and_multi_key(suite_api, seeded, operation_id):
-    prefix = suite_api.ledger.name_prefix
+    prefix = suite_api.collection_scope
     for sorters in SORTABLE[operation_id]:
         for descending in (False, True):
             text = ("-" if descending else "") + sorters
