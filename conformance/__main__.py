@@ -1,0 +1,80 @@
+"""`python -m conformance cleanup --target URL`: sweep leftovers of earlier runs.
+
+Every object the suite creates is named `cc-run-<run id> ...`; a run removes its own objects
+at the end, even after failures or Ctrl-C. This command removes what an interrupted run (a
+killed process, a lost machine) left behind, by that prefix. Credentials come from
+SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. `--dry-run` lists what would be deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import requests
+
+from conformance.client import GuestSession, RunLedger, TokenSource
+from conformance.client.ledger import RUN_PREFIX, sweep
+from conformance.client.tokens import TokenError
+from conformance.target import TargetError, connect
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m conformance", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    cleanup = commands.add_parser("cleanup", help="delete objects earlier runs left behind")
+    cleanup.add_argument("--target", required=True, help="tenant or emulator base URL")
+    cleanup.add_argument(
+        "--prefix",
+        default=RUN_PREFIX,
+        help=f"name prefix of the objects to delete (default {RUN_PREFIX})",
+    )
+    cleanup.add_argument("--dry-run", action="store_true", help="list, delete nothing")
+    return parser
+
+
+def run_cleanup(target_url: str, prefix: str, dry_run: bool) -> str:
+    if not prefix.startswith(RUN_PREFIX):
+        raise ValueError(
+            f"--prefix must start with {RUN_PREFIX!r}: only the suite's objects may be swept"
+        )
+    target = connect(target_url)
+    ledger = RunLedger()
+    session = GuestSession(
+        target.base_url, TokenSource(target.base_url, target.credentials), ledger
+    )
+    if dry_run:
+        found = []
+        for path in ("campaigns", "campaign-templates"):
+            response = session.get(
+                f"{target.base_url}/v3/{path}",
+                params={"filters": f'name sw "{prefix}"', "limit": 250},
+            )
+            response.raise_for_status()
+            found += [f"{path[:-1]} {item['id']} {item.get('name')!r}" for item in response.json()]
+        return "\n".join(found) or f"nothing named {prefix}* found"
+    return sweep(session, ledger, target.base_url, prefix).summary()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        print(run_cleanup(args.target, args.prefix, args.dry_run))
+    except (TargetError, TokenError, ValueError) as error:
+        print(f"conformance: error: {error}", file=sys.stderr)
+        return 2
+    except requests.RequestException as error:
+        print(
+            f"conformance: error: {type(error).__name__} talking to {args.target}", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
