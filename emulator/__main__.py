@@ -1,6 +1,7 @@
 """`python -m emulator` (or `campaigns-emulator`): serve a tenant in a box.
 
     python -m emulator [serve] [--host 127.0.0.1] [--port 8080] [--db PATH]
+                       [--fail-on-violations [-- COMMAND ...]]
                        [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
                        [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
 
@@ -24,6 +25,7 @@ from emulator.config import (
     load_clients_file,
     parse_client,
 )
+from emulator.violation_gate import run_gate
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=0.2,
         help="seconds background work takes, e.g. PENDING -> STAGED (default 0.2)",
+    )
+    parser.add_argument(
+        "--fail-on-violations",
+        action="store_true",
+        help="gate mode: run the command after --, or serve until Ctrl-C; then print the "
+        "client's contract violations and exit 1 if there were any",
     )
     parser.add_argument(
         "--log-level", default="warning", help="uvicorn log level (default warning)"
@@ -126,10 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:
         argv = argv[1:]
+    command: list[str] = []
+    if "--" in argv:
+        argv, command = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     parser = build_parser()
     args = parser.parse_args(argv)
+    if command and not args.fail_on_violations:
+        parser.error("a command after -- needs --fail-on-violations")
     try:
         config = config_from(args)
+        if args.fail_on_violations:
+            return run_gate(config, command)
         serve(config, args.log_level)
     except (ValueError, OSError) as error:
         print(f"emulator: error: {error}", file=sys.stderr)

@@ -1,0 +1,249 @@
+"""A pytest plugin for client authors: a real emulator tenant instead of hand-written mocks.
+
+Installing this package makes the fixtures available (entry point `pytest11`); nothing runs
+unless a test asks for them.
+
+    def test_my_client(campaigns_tenant):         # SAIL_BASE_URL/ID/SECRET are set
+        my_client.create_campaign(...)             # the vendor SDK picks them up
+
+    pytest --campaigns-gate                        # fail the session on any contract violation
+
+Fixtures: `campaigns_emulator` (the server, once per session), `campaigns_tenant` (a fresh,
+isolated tenant per test, exported as SAIL_* variables), `seed` (campaigns in a given status,
+templates with schedules, past-due campaigns via the tenant clock).
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import requests
+
+from emulator.domain.clock import parse_timestamp
+
+READY = "Certification Campaigns emulator ready at "
+_VIOLATIONS = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("campaigns-emulator", "Certification Campaigns emulator")
+    group.addoption(
+        "--campaigns-gate",
+        action="store_true",
+        help="fail the session when the client made any contract violation",
+    )
+    group.addoption(
+        "--campaigns-emulator-args",
+        default="",
+        help="extra emulator options, e.g. '--rate-limit 100/10s --token-ttl 60'",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_VIOLATIONS] = []
+
+
+@dataclass
+class EmulatorServer:
+    base_url: str
+    process: subprocess.Popen = field(repr=False)
+
+    def control(self, method: str, path: str, **kwargs) -> requests.Response:
+        response = requests.request(method, f"{self.base_url}/emulator{path}", timeout=10, **kwargs)
+        response.raise_for_status()
+        return response
+
+
+@dataclass
+class Tenant:
+    """An isolated tenant: its credentials, and switches for the realism a client must face."""
+
+    server: EmulatorServer
+    name: str
+    client_id: str
+    client_secret: str = field(repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            "SAIL_BASE_URL": self.base_url,
+            "SAIL_CLIENT_ID": self.client_id,
+            "SAIL_CLIENT_SECRET": self.client_secret,
+        }
+
+    def _tenant(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.server.control(method, f"/tenants/{self.name}{path}", **kwargs)
+
+    def advance_clock(self, seconds: float) -> None:
+        self._tenant("POST", "/clock", json={"advanceSeconds": seconds})
+
+    def rate_limit(self, requests_: int | None, per_seconds: float = 10) -> None:
+        self._tenant("PUT", "/rate-limit", json={"requests": requests_, "perSeconds": per_seconds})
+
+    def faults(self, *, latency_ms: float = 0, error_rate: float = 0, error_status: int = 502):
+        self._tenant(
+            "PUT",
+            "/faults",
+            json={"latencyMs": latency_ms, "errorRate": error_rate, "errorStatus": error_status},
+        )
+
+    def transition_delay(self, seconds: float) -> None:
+        self._tenant("PUT", "/transition-delay", json={"seconds": seconds})
+
+    def violations(self) -> list[dict]:
+        return self._tenant("GET", "/violations").json()
+
+    def token(self) -> str:
+        response = requests.post(
+            f"{self.base_url}/oauth/token",
+            timeout=10,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+            },
+        )
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+
+def start_server(extra_args: list[str]) -> EmulatorServer:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", "--transition-delay", "0", *extra_args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith(READY):
+        process.kill()
+        raise RuntimeError(f"the emulator did not start: {line.strip() or 'no output'}")
+    return EmulatorServer(line.removeprefix(READY).strip(), process)
+
+
+def new_tenant(server: EmulatorServer, authorities: list[str] | None = None) -> Tenant:
+    name = f"client-test-{secrets.token_hex(4)}"
+    secret = secrets.token_urlsafe(16)
+    server.control(
+        "POST",
+        "/clients",
+        json={
+            "clientId": name,
+            "clientSecret": secret,
+            "tenant": name,
+            "authorities": authorities or ["ORG_ADMIN"],
+        },
+    )
+    return Tenant(server, name, name, secret)
+
+
+@pytest.fixture(scope="session")
+def campaigns_emulator(pytestconfig: pytest.Config) -> Iterator[EmulatorServer]:
+    server = start_server(pytestconfig.getoption("--campaigns-emulator-args").split())
+    yield server
+    server.process.terminate()
+    server.process.wait(timeout=10)
+
+
+@pytest.fixture
+def campaigns_tenant(
+    campaigns_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, request
+) -> Iterator[Tenant]:
+    tenant = new_tenant(campaigns_emulator)
+    for key, value in tenant.env.items():
+        monkeypatch.setenv(key, value)
+    yield tenant
+    found = tenant.violations()
+    if found:
+        request.config.stash[_VIOLATIONS].extend((request.node.nodeid, v) for v in found)
+
+
+class Seeder:
+    """Objects in the states a client's tests need, made through the public API."""
+
+    def __init__(self, tenant: Tenant) -> None:
+        self.tenant = tenant
+        self._headers = {"Authorization": f"Bearer {tenant.token()}"}
+
+    def _api(self, method: str, path: str, **kwargs) -> requests.Response:
+        response = requests.request(
+            method, f"{self.tenant.base_url}/v3{path}", headers=self._headers, timeout=10, **kwargs
+        )
+        response.raise_for_status()
+        return response
+
+    def campaign(self, status: str = "STAGED", **fields) -> dict:
+        """A campaign in STAGED, ACTIVE, COMPLETED, or ACTIVE and past due ("PAST_DUE")."""
+        body = {
+            "name": "Seeded campaign",
+            "description": "seeded",
+            "type": "MANAGER",
+            "deadline": "2100-01-01T00:00:00Z",
+            **fields,
+        }
+        campaign = self._api("POST", "/campaigns", json=body).json()
+        if status in ("ACTIVE", "PAST_DUE", "COMPLETED"):
+            self._api("POST", f"/campaigns/{campaign['id']}/activate")
+            self._api("GET", f"/campaigns/{campaign['id']}")  # let ACTIVATING settle
+        if status in ("PAST_DUE", "COMPLETED"):
+            now = self.tenant._tenant("GET", "/clock").json()["now"]
+            deadline = self._api("GET", f"/campaigns/{campaign['id']}").json()["deadline"]
+            self.tenant.advance_clock(
+                (parse_timestamp(deadline) - parse_timestamp(now)).total_seconds() + 60
+            )
+        if status == "COMPLETED":
+            self._api("POST", f"/campaigns/{campaign['id']}/complete")
+        return self._api("GET", f"/campaigns/{campaign['id']}", params={"detail": "FULL"}).json()
+
+    def template(self, schedule: dict | None = None, **fields) -> dict:
+        body = {
+            "name": "Seeded template",
+            "description": "seeded",
+            "deadlineDuration": "P2W",
+            "campaign": {"name": "Campaign %Y-%m", "description": "seeded", "type": "MANAGER"},
+            **fields,
+        }
+        template = self._api("POST", "/campaign-templates", json=body).json()
+        if schedule is not None:
+            self._api("PUT", f"/campaign-templates/{template['id']}/schedule", json=schedule)
+        return self._api("GET", f"/campaign-templates/{template['id']}").json()
+
+
+@pytest.fixture
+def seed(campaigns_tenant: Tenant) -> Seeder:
+    return Seeder(campaigns_tenant)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    found = config.stash.get(_VIOLATIONS, [])
+    if found and config.getoption("--campaigns-gate") and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    found = config.stash.get(_VIOLATIONS, [])
+    if not found:
+        return
+    gate = config.getoption("--campaigns-gate")
+    terminalreporter.section("contract violations" + (" (gate: failing)" if gate else ""))
+    for nodeid, violation in found:
+        terminalreporter.write_line(format_violation(violation, nodeid))
+
+
+def format_violation(violation: dict, where: str = "") -> str:
+    prefix = f"{where}: " if where else ""
+    return (
+        f"{prefix}{violation['operationId']} {violation['method']} {violation['path']} -> "
+        f"{violation['status']}: {violation['reason']}"
+    )
