@@ -92,7 +92,7 @@ _STARTED = pytest.StashKey[float]()
 def target(pytestconfig: pytest.Config) -> Iterator[Target]:
     url = pytestconfig.getoption("--target")
     try:
-        chosen = connect(url) if url else start_embedded()
+        chosen = connect(url) if url is not None else start_embedded()
     except TargetError as error:
         pytest.exit(f"conformance: {error}", returncode=2)
     yield chosen
