@@ -20,6 +20,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 import requests
@@ -82,6 +83,10 @@ class Tenant:
 
     def _tenant(self, method: str, path: str, **kwargs) -> requests.Response:
         return self.server.control(method, f"/tenants/{self.name}{path}", **kwargs)
+
+    def now(self) -> datetime:
+        """The tenant clock (ahead of real time once advanced)."""
+        return parse_timestamp(self._tenant("GET", "/clock").json()["now"])
 
     def advance_clock(self, seconds: float) -> None:
         self._tenant("POST", "/clock", json={"advanceSeconds": seconds})
