@@ -141,15 +141,36 @@ def clock(target: Target):
     return target.control
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+def _run_summary(config: pytest.Config) -> list[str]:
     session = config.stash.get(_SESSION, None)
     if session is None:
-        return
+        return []
     elapsed = time.monotonic() - config.stash[_STARTED]
-    terminalreporter.write_line(
+    lines = [
         f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
         f"{session.base_url} (run {session.ledger.run_id}, profile {config.stash[_PROFILE]})"
-    )
+    ]
     summary = getattr(session, "cleanup_summary", None)
     if summary:
-        terminalreporter.write_line(f"conformance: {summary}")
+        lines.append(f"conformance: {summary}")
+    return lines
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Under pytest-xdist each worker has its own target; hand its summary to the controller.
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["conformance_summary"] = _run_summary(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
+def pytest_testnodedown(node, error) -> None:
+    lines = getattr(node, "workeroutput", {}).get("conformance_summary", [])
+    node.config.stash.setdefault(_WORKER_LINES, []).extend(lines)
+
+
+_WORKER_LINES = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    for line in _run_summary(config) + config.stash.get(_WORKER_LINES, []):
+        terminalreporter.write_line(line)
