@@ -9,16 +9,14 @@ campaign to be past due run in seconds; on a tenant they are skipped with the re
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import requests
 
 from conformance.client.tokens import Credentials
+from emulator.process import EmulatorDidNotStart, EmulatorProcess, start_emulator
 
-READY = "Certification Campaigns emulator ready at "
 EMBEDDED_CREDENTIALS = Credentials("conformance", "conformance-secret")
 
 
@@ -78,41 +76,24 @@ class Target:
     kind: str  # "embedded", "emulator" (started separately) or "tenant"
     credentials: Credentials
     control: EmulatorControl | None = None
-    process: subprocess.Popen | None = field(default=None, repr=False)
+    server: EmulatorProcess | None = field(default=None, repr=False)
 
     @property
     def is_tenant(self) -> bool:
         return self.kind == "tenant"
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        if self.server is not None:
+            self.server.stop()
 
 
 def start_embedded(transition_delay: float = 0.05) -> Target:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--port",
-            "0",
-            "--transition-delay",
-            str(transition_delay),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    if not first.startswith(READY):
-        process.kill()
-        raise TargetError(f"the embedded emulator did not start: {first.strip() or 'no output'}")
-    base_url = first.removeprefix(READY).strip()
-    control = EmulatorControl(base_url, "default")
-    return Target(base_url, "embedded", EMBEDDED_CREDENTIALS, control, process)
+    try:
+        server = start_emulator("--transition-delay", str(transition_delay))
+    except EmulatorDidNotStart as error:
+        raise TargetError(str(error)) from None
+    control = EmulatorControl(server.base_url, "default")
+    return Target(server.base_url, "embedded", EMBEDDED_CREDENTIALS, control, server)
 
 
 def connect(url: str, environ: dict[str, str] | None = None) -> Target:

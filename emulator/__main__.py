@@ -25,6 +25,7 @@ from emulator.config import (
     load_clients_file,
     parse_client,
 )
+from emulator.process import READY
 from emulator.violation_gate import run_gate
 
 
@@ -106,7 +107,7 @@ class _AnnouncingServer(uvicorn.Server):
 
 
 def banner(config: EmulatorConfig, base_url: str) -> str:
-    lines = [f"Certification Campaigns emulator ready at {base_url}"]
+    lines = [f"{READY}{base_url}"]
     lines.append(f"  API:     {base_url}/v3   token: POST {base_url}/oauth/token")
     lines.append(f"  control: {base_url}/emulator/health")
     lines.append(f"  storage: {config.db_path or 'in memory'}")

@@ -16,8 +16,6 @@ templates with schedules, past-due campaigns via the tenant clock).
 from __future__ import annotations
 
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,8 +24,8 @@ import pytest
 import requests
 
 from emulator.domain.clock import parse_timestamp
+from emulator.process import EmulatorProcess, start_emulator
 
-READY = "Certification Campaigns emulator ready at "
 _VIOLATIONS = pytest.StashKey[list]()
 
 
@@ -49,10 +47,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_VIOLATIONS] = []
 
 
-@dataclass
-class EmulatorServer:
-    base_url: str
-    process: subprocess.Popen = field(repr=False)
+class EmulatorServer(EmulatorProcess):
+    """The emulator process, with its control API."""
 
     def control(self, method: str, path: str, **kwargs) -> requests.Response:
         response = requests.request(method, f"{self.base_url}/emulator{path}", timeout=10, **kwargs)
@@ -122,18 +118,8 @@ class Tenant:
 
 
 def start_server(extra_args: list[str]) -> EmulatorServer:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--transition-delay", "0", *extra_args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith(READY):
-        process.kill()
-        raise RuntimeError(f"the emulator did not start: {line.strip() or 'no output'}")
-    return EmulatorServer(line.removeprefix(READY).strip(), process)
+    started = start_emulator("--transition-delay", "0", *extra_args)
+    return EmulatorServer(started.base_url, started.process)
 
 
 def new_tenant(server: EmulatorServer, authorities: list[str] | None = None) -> Tenant:
@@ -156,8 +142,7 @@ def new_tenant(server: EmulatorServer, authorities: list[str] | None = None) -> 
 def campaigns_emulator(pytestconfig: pytest.Config) -> Iterator[EmulatorServer]:
     server = start_server(pytestconfig.getoption("--campaigns-emulator-args").split())
     yield server
-    server.process.terminate()
-    server.process.wait(timeout=10)
+    server.stop()
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ import uvicorn
 
 from emulator.app import create_app
 from emulator.config import DEFAULT_TENANT, EmulatorConfig
+from emulator.process import READY
 
 
 def run_gate(config: EmulatorConfig, command: list[str]) -> int:
@@ -40,7 +41,7 @@ def run_gate(config: EmulatorConfig, command: list[str]) -> int:
         "SAIL_CLIENT_ID": client.client_id,
         "SAIL_CLIENT_SECRET": client.client_secret,
     }
-    print(f"Certification Campaigns emulator ready at {base_url} (gate on)", flush=True)
+    print(f"{READY}{base_url} (gate on)", flush=True)
     command_status = _run_or_wait(command, env)
     server.should_exit = True
     thread.join(timeout=10)

@@ -12,35 +12,17 @@ from pathlib import Path
 import pytest
 import requests
 
+from emulator.process import start_emulator
+
 REPO = Path(__file__).resolve().parents[2]
-READY = "Certification Campaigns emulator ready at "
 ENV = {**os.environ, "SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 
 
 @pytest.fixture
-def emulator(tmp_path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--port",
-            "0",
-            "--rate-limit",
-            "100/10s",
-            "--transition-delay",
-            "0.05",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith(READY), line
-    yield line.removeprefix(READY).strip()
-    process.terminate()
-    process.wait(timeout=10)
+def emulator() -> Iterator[str]:
+    server = start_emulator("--rate-limit", "100/10s", "--transition-delay", "0.05", cwd=REPO)
+    yield server.base_url
+    server.stop()
 
 
 def headers(base: str) -> dict[str, str]:

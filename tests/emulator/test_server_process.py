@@ -11,25 +11,16 @@ from pathlib import Path
 
 import requests
 
-READY = "Certification Campaigns emulator ready at "
+from emulator.process import READY, start_emulator
 
 
 @contextmanager
 def running_emulator(*args: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = start_emulator(*args)
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        assert first.startswith(READY), first
-        yield first.removeprefix(READY).strip()
+        yield server.base_url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def token(base: str, client_id: str = "conformance", secret: str = "conformance-secret") -> dict:
