@@ -1,0 +1,182 @@
+"""The suite's own response checks, schemathesis style: `check(ctx, response, case)`.
+
+- `valid_data_is_accepted`: a schema-valid request gets a 2xx, or a 4xx the documents justify
+  by a rule the schema cannot state (replaces schemathesis' positive_data_acceptance, whose
+  "any 4xx fails" cannot know those rules);
+- `documented_error_shape`: every error body has the documented shape and a trackingId;
+- `undocumented_properties`: members a response carries that its schema does not declare:
+  recorded for the report, failing only in strict mode.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from schemathesis.core.failures import Failure
+
+import spec
+
+# Statuses a schema-valid request may still get, and the documented reason.
+JUSTIFIED_REJECTIONS: dict[str, dict[int, str]] = {
+    "createCampaign": {
+        400: "SEARCH needs query or identityIds; ROLE_COMPOSITION needs a "
+        "remediatorRef; only SOURCE_OWNER campaigns can be Uncorrelated"
+    },
+    "createCampaignTemplate": {400: "the template's campaign follows the campaign rules"},
+    "updateCampaign": {
+        400: "the fields that can be patched differ based on the status",
+        404: "a generated id names no campaign",
+    },
+    "patchCampaignTemplate": {
+        400: "only name, description, deadlineDuration and campaign are patchable",
+        404: "a generated id names no template",
+    },
+    "startCampaign": {
+        400: "the campaign must be staged, with a deadline in the future",
+        404: "a generated id names no campaign",
+    },
+    "completeCampaign": {
+        400: "a content error if the campaign is not past due",
+        404: "a generated id names no campaign",
+    },
+    "move": {
+        400: "only the campaign's own certifications can be reassigned",
+        404: "a generated id names no campaign",
+    },
+    "setCampaignTemplateSchedule": {
+        400: "the body is optional but a schedule is needed to set one",
+        404: "a generated id names no template",
+    },
+    "deleteCampaigns": {404: "generated ids name no campaign"},
+}
+for _, _path, _operation in spec.operations():
+    if "{id}" in _path:  # a generated id names no object: 404 is the documented answer
+        JUSTIFIED_REJECTIONS.setdefault(_operation["operationId"], {}).setdefault(
+            404, "a generated id names no object"
+        )
+
+UNDOCUMENTED: list[tuple[str, str]] = []  # (operationId, JSON pointer), for the report
+STRICT = {"enabled": False}
+
+
+class ContractFailure(Failure):
+    """A failure that quotes the documented expectation next to the server's behaviour."""
+
+    def __init__(self, operation: str, title: str, message: str) -> None:
+        super().__init__(operation=operation, title=title, message=message)
+
+
+def _operation_id(case) -> str:
+    return case.operation.definition.raw["operationId"]
+
+
+def valid_data_is_accepted(ctx, response, case) -> bool | None:
+    if case.meta is None or case.meta.generation.mode.value != "positive":
+        return None
+    status = response.status_code
+    if 200 <= status < 300:
+        return True
+    justified = JUSTIFIED_REJECTIONS.get(_operation_id(case), {})
+    if status in justified:
+        return True
+    raise ContractFailure(
+        case.operation.label,
+        "Schema-valid request rejected",
+        f"The document says: a request that matches the operation's schema is accepted, "
+        f"unless a documented rule forbids it ({'; '.join(justified.values()) or 'none here'})."
+        f"\nThe server did: answered {status} {response.text[:300]}",
+    )
+
+
+def documented_error_shape(ctx, response, case) -> bool | None:
+    status = response.status_code
+    if status < 400:
+        return None
+    body = _json(response)
+    if status == 401:
+        ok = isinstance(body, dict) and isinstance(body.get("error"), str)
+        expected = 'a 401 body {"error": "..."}'
+    elif status == 429:
+        retry = (response.headers.get("retry-after") or [""])[0]  # lower-case keys, list values
+        ok = isinstance(body, dict) and isinstance(body.get("message"), str) and retry.isdigit()
+        expected = 'a 429 body {"message": "..."} with Retry-After in seconds'
+    else:
+        ok = (
+            isinstance(body, dict)
+            and isinstance(body.get("trackingId"), str)
+            and bool(body["trackingId"])
+            and isinstance(body.get("messages"), list)
+            and bool(body["messages"])
+        )
+        expected = "an ErrorResponseDto with a trackingId and at least one message"
+    if not ok:
+        raise ContractFailure(
+            case.operation.label,
+            "Undocumented error shape",
+            f"The document says: {expected}.\nThe server did: answered "
+            f"{status} {response.text[:300]}",
+        )
+    return True
+
+
+def undocumented_properties(ctx, response, case) -> bool | None:
+    operation = case.operation.definition.raw
+    documented = operation["responses"].get(str(response.status_code))
+    body = _json(response)
+    if documented is None or body is None:
+        return None
+    content = spec.deref(documented).get("content", {})
+    media = content.get("application/json")
+    if media is None:
+        return None
+    found = sorted(set(_extra_members(body, spec.deref(media["schema"]), "")))
+    if not found:
+        return True
+    for pointer in found:
+        UNDOCUMENTED.append((operation["operationId"], pointer))
+    if STRICT["enabled"]:
+        raise ContractFailure(
+            case.operation.label,
+            "Undocumented response properties",
+            f"The document says: the response schema declares its members."
+            f"\nThe server did: answered undeclared {', '.join(found)}",
+        )
+    return True
+
+
+def _extra_members(value: Any, schema: dict, pointer: str):
+    schema = spec.deref(schema)
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            yield from _extra_members(item, schema["items"], f"{pointer}/{index}")
+        return
+    if not isinstance(value, dict):
+        return
+    properties = _declared(schema)
+    if properties is None:  # a free-form object: anything goes
+        return
+    for key, member in value.items():
+        if key not in properties:
+            yield f"{pointer}/{key}"
+        else:
+            yield from _extra_members(member, properties[key], f"{pointer}/{key}")
+
+
+def _declared(schema: dict) -> dict | None:
+    """Every member a schema declares, through allOf/anyOf/oneOf; None for a free-form object."""
+    schema = spec.deref(schema)
+    parts = [spec.deref(p) for key in ("allOf", "anyOf", "oneOf") for p in schema.get(key, [])]
+    if "properties" not in schema and not any("properties" in p or "allOf" in p for p in parts):
+        return None
+    declared = dict(schema.get("properties", {}))
+    for part in parts:
+        declared.update(_declared(part) or {})
+    return declared
+
+
+def _json(response) -> Any:
+    try:
+        return json.loads(response.content or b"null")
+    except ValueError:
+        return None

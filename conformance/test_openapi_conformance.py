@@ -1,0 +1,197 @@
+"""Schema conformance, driven by schemathesis from spec/.
+
+Every operation gets generated requests, schema-valid (positive) and schema-breaking
+(negative), checked with schemathesis' checks and the suite's own (`openapi_checks`); a
+stateful phase then follows the spec's links (create -> get/update/activate/...; template ->
+schedule/generate/...). All requests go through the guest session, so on a tenant the
+generated calls that would touch objects this run does not own are refused, never sent.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    use_after_free,
+)
+
+import spec
+from conformance import openapi_checks
+from conformance.client import GuestSession, RefusedRequest
+from strategies import register_formats
+
+register_formats()
+
+
+def documented_spec() -> dict[str, Any]:
+    """The spec without the document examples listed as defects: they are invalid on purpose
+    and must not be sent as if they were the contract."""
+    document = copy.deepcopy(spec.load_spec())
+    defective = {
+        name
+        for name, example in document["components"]["examples"].items()
+        if "x-documentation-defect" in example
+    }
+    for _, item in document["paths"].items():
+        for operation in item.values():
+            media_types = [*operation.get("requestBody", {}).get("content", {}).values()]
+            for response in operation["responses"].values():
+                media_types += response.get("content", {}).values()
+            for media in media_types:
+                examples = media.get("examples", {})
+                for key in list(examples):
+                    ref = examples[key].get("$ref", "")
+                    if (
+                        "x-documentation-defect" in examples[key]
+                        or ref.rsplit("/", 1)[-1] in defective
+                    ):
+                        del examples[key]
+                if "examples" in media and not examples:
+                    del media["examples"]
+    return document
+
+
+SCHEMA = schemathesis.openapi.from_dict(documented_spec())
+OPERATIONS = {
+    result.ok().definition.raw["operationId"]: result.ok() for result in SCHEMA.get_all_operations()
+}
+POSITIVE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    ignored_auth,
+    use_after_free,
+    openapi_checks.valid_data_is_accepted,
+    openapi_checks.documented_error_shape,
+    openapi_checks.undocumented_properties,
+]
+NEGATIVE_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    openapi_checks.documented_error_shape,
+]
+# Links chain valid requests whose ids come from earlier answers: the schema-level checks apply;
+# `valid_data_is_accepted` does not (a step may legitimately hit a lifecycle rule).
+STATEFUL_CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    use_after_free,
+    openapi_checks.documented_error_shape,
+    openapi_checks.undocumented_properties,
+]
+REFUSED: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def openapi_session(guest_session: GuestSession, pytestconfig) -> GuestSession:
+    """A guest session that leaves the token to schemathesis (sent as an explicit header), so
+    its ignored-auth probes really go without one; ledger, tokens and throttle are shared."""
+    openapi_checks.STRICT["enabled"] = bool(pytestconfig.getoption("strict"))
+    session = GuestSession(
+        guest_session.base_url,
+        guest_session.tokens,
+        guest_session.ledger,
+        throttle=guest_session.throttle,
+        read_only=guest_session.read_only,
+    )
+    session.authenticate = False
+    session.observers = guest_session.observers
+    yield session
+    guest_session.request_count += session.request_count
+    session.close()
+
+
+def _run(strategy, body) -> None:
+    @settings(suppress_health_check=list(HealthCheck), database=None)
+    @given(case=strategy)
+    def run(case) -> None:
+        body(case)
+
+    run()
+
+
+@pytest.mark.parametrize("mode", ["positive", "negative"])
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSession):
+    operation = OPERATIONS[operation_id]
+    if openapi_session.read_only and operation.method.upper() != "GET":
+        pytest.skip("read-only run: only safe operations are sent")
+    checks = POSITIVE_CHECKS if mode == "positive" else NEGATIVE_CHECKS
+    base_url = f"{openapi_session.base_url}/v3"
+
+    def call(case) -> None:
+        headers = {"Authorization": f"Bearer {openapi_session.tokens.token()}"}
+        try:
+            case.call_and_validate(
+                base_url=base_url, session=openapi_session, headers=headers, checks=checks
+            )
+        except RefusedRequest as refusal:
+            REFUSED.append(str(refusal))
+            reject()
+
+    try:
+        _run(operation.as_strategy(generation_mode=GenerationMode(mode)), call)
+    except Unsatisfiable:
+        if mode == "negative":
+            pytest.skip(f"{operation_id} has no input that can be made schema-invalid")
+        raise
+
+
+def test_stateful_links(openapi_session: GuestSession, pytestconfig):
+    """Follow the spec's links: created objects are read, changed and deleted in sequence."""
+    if openapi_session.read_only:
+        pytest.skip("read-only run: the links start by creating objects")
+    base_url = f"{openapi_session.base_url}/v3"
+
+    class Workflow(SCHEMA.as_state_machine()):
+        def get_call_kwargs(self, case) -> dict[str, Any]:
+            token = openapi_session.tokens.token()
+            return {
+                "base_url": base_url,
+                "session": openapi_session,
+                "headers": {"Authorization": f"Bearer {token}"},
+            }
+
+        def call(self, case, **kwargs):
+            try:
+                return super().call(case, **kwargs)
+            except RefusedRequest as refusal:
+                REFUSED.append(str(refusal))
+                reject()
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(
+                response,
+                checks=STATEFUL_CHECKS,
+                transport_kwargs=kwargs or None,
+            )
+
+    Workflow.TestCase.settings = settings(
+        Workflow.TestCase.settings,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        max_examples=settings().max_examples,
+        stateful_step_count=settings().stateful_step_count,
+    )
+    Workflow.TestCase().runTest()
