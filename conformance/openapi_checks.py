@@ -153,7 +153,7 @@ def _extra_members(value: Any, schema: dict, pointer: str):
         return
     if not isinstance(value, dict):
         return
-    properties = _declared(schema)
+    properties = spec.declared_properties(schema)
     if properties is None:  # a free-form object: anything goes
         return
     for key, member in value.items():
@@ -161,18 +161,6 @@ def _extra_members(value: Any, schema: dict, pointer: str):
             yield f"{pointer}/{key}"
         else:
             yield from _extra_members(member, properties[key], f"{pointer}/{key}")
-
-
-def _declared(schema: dict) -> dict | None:
-    """Every member a schema declares, through allOf/anyOf/oneOf; None for a free-form object."""
-    schema = spec.deref(schema)
-    parts = [spec.deref(p) for key in ("allOf", "anyOf", "oneOf") for p in schema.get(key, [])]
-    if "properties" not in schema and not any("properties" in p or "allOf" in p for p in parts):
-        return None
-    declared = dict(schema.get("properties", {}))
-    for part in parts:
-        declared.update(_declared(part) or {})
-    return declared
 
 
 def _json(response) -> Any:

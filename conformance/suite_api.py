@@ -9,10 +9,11 @@ import requests
 
 import spec
 from conformance.client.guest_session import GuestSession
+from conformance.documents import ContractBreach, says
 
 
 class TransitionTimeout(AssertionError):
-    pass
+    """A background transition did not finish in time (the poll gave up)."""
 
 
 class SuiteApi:
@@ -68,8 +69,9 @@ class SuiteApi:
             if status in wanted:
                 return campaign
             if status not in passing:
-                raise AssertionError(
-                    f"campaign {campaign_id} went to {status}, expected "
+                raise ContractBreach(
+                    f"The document says: {says('created-pending-then-staged')}\n"
+                    f"The server did: campaign {campaign_id} went to {status}, expected "
                     f"{sorted(passing)} then {sorted(wanted)}"
                 )
             if time.monotonic() > deadline:

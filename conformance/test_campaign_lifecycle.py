@@ -272,3 +272,29 @@ def test_campaign_lifecycle(suite_api, target):
 def test_complete_past_due_needs_the_emulator_clock(writable, clock):
     """Made explicit so a tenant run lists the rule it could not check, and why."""
     assert clock is not None
+
+
+def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, clock, writable):
+    """Deterministic companion of the machine's reassign rule (which hypothesis may not draw)."""
+    ids = []
+    for _ in range(2):
+        campaign = suite_api.create_campaign(type="MANAGER", deadline=in_days(30, clock.now()))
+        suite_api.wait_for_status(campaign["id"], {"STAGED"}, {"PENDING"})
+        suite_api.ok("startCampaign", id=campaign["id"])
+        suite_api.wait_for_status(campaign["id"], {"ACTIVE"}, {"STAGED", "ACTIVATING"})
+        ids.append(campaign["id"])
+    mine, other = ids
+    body = {
+        "reason": "conformance: reassigned",
+        "reassignTo": {"id": "2c9180858082150f0180893dbaa44201", "type": "IDENTITY"},
+        "certificationIds": [c["id"] for c in clock.certifications(other)][:1],
+    }
+    refused = suite_api.call("move", id=mine, body=body)
+    expect(
+        refused.status_code == 400,
+        "reassign",
+        f"reassigned another campaign's certification: {described(refused)}",
+    )
+    body["certificationIds"] = [c["id"] for c in clock.certifications(mine)][:1]
+    accepted = suite_api.call("move", id=mine, body=body)
+    expect(accepted.status_code == 202, "reassign", described(accepted))

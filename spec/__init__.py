@@ -75,6 +75,18 @@ def deref(node: Any) -> Any:
     return node
 
 
+def declared_properties(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """Every member a schema declares, through allOf/anyOf/oneOf; None for a free-form object."""
+    schema = deref(schema)
+    parts = [deref(p) for key in ("allOf", "anyOf", "oneOf") for p in schema.get(key, [])]
+    if "properties" not in schema and not any("properties" in p or "allOf" in p for p in parts):
+        return None
+    declared = dict(schema.get("properties", {}))
+    for part in parts:
+        declared.update(declared_properties(part) or {})
+    return declared
+
+
 def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every (method, path, operation object) in document order."""
     for path, item in _load()["paths"].items():

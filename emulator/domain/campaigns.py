@@ -16,7 +16,7 @@ from emulator.domain import campaign_lifecycle as lifecycle
 from emulator.domain.campaign_rules import check_campaign_rules
 from emulator.domain.clock import format_timestamp, parse_timestamp
 from emulator.domain.collection_query import run_collection_query
-from emulator.domain.contract_checks import check_against_schema
+from emulator.domain.contract_checks import check_against_schema, declared_only
 from emulator.domain.errors import InvalidRequest, NotFound
 from emulator.domain.json_patch import apply_json_patch
 from emulator.domain.tenant import CAMPAIGN, CERTIFICATION, REPORT, Document, Tenant
@@ -75,6 +75,7 @@ def create(tenant: Tenant, body: Document) -> Document:
     """Accept a campaign (read-only members in the body are ignored); it starts PENDING."""
     check_campaign_rules(body)
     now = format_timestamp(tenant.now())
+    body = declared_only("Campaign", body)
     document = {key: value for key, value in body.items() if key not in READ_ONLY_FIELDS}
     document = {**DEFAULTS, **document}
     document.setdefault("description", None)

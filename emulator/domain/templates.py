@@ -9,7 +9,7 @@ from emulator.domain import campaigns
 from emulator.domain.campaign_rules import check_campaign_rules
 from emulator.domain.clock import format_timestamp
 from emulator.domain.collection_query import run_collection_query
-from emulator.domain.contract_checks import check_against_schema
+from emulator.domain.contract_checks import check_against_schema, declared_only
 from emulator.domain.durations import add_duration, parse_duration
 from emulator.domain.errors import InvalidRequest, NotFound
 from emulator.domain.json_patch import apply_json_patch
@@ -52,6 +52,7 @@ def _stored_campaign(campaign: Document) -> Document:
 
 def create(tenant: Tenant, body: Document, owner: Document) -> Document:
     """ownerRef is the calling identity; created is now; modified is null; not scheduled."""
+    body = declared_only("CampaignTemplate", body)
     template = {k: copy.deepcopy(v) for k, v in body.items() if k not in _READ_ONLY}
     template["campaign"] = _stored_campaign(template["campaign"])
     _check_template(template)
@@ -102,6 +103,7 @@ def patch(tenant: Tenant, template_id: str, operations: list[Document]) -> Docum
 
     patched = apply_json_patch(template, operations, may_change)
     check_against_schema("CampaignTemplate", patched)
+    patched = declared_only("CampaignTemplate", patched)
     patched["campaign"] = _stored_campaign(patched["campaign"])
     _check_template(patched)
     patched["modified"] = format_timestamp(tenant.now())
@@ -129,7 +131,7 @@ def set_schedule(tenant: Tenant, template_id: str, schedule: Document | None) ->
     template = find_template(tenant, template_id)
     if schedule is None:
         raise InvalidRequest("a Schedule body is required to set a schedule", field="body")
-    tenant.put(SCHEDULE, template_id, copy.deepcopy(schedule))
+    tenant.put(SCHEDULE, template_id, declared_only("Schedule", copy.deepcopy(schedule)))
     tenant.put(TEMPLATE, template_id, {**template, "scheduled": True})
 
 

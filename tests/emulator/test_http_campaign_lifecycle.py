@@ -293,3 +293,16 @@ def test_reports_configuration_put_overwrites_and_get_returns_it(api):
     assert api.ok("getCampaignReportsConfig") == stored
     api.ok("setCampaignReportsConfig", body={})
     assert api.ok("getCampaignReportsConfig") == {"identityAttributeColumns": None}
+
+
+def test_unknown_members_are_not_stored_or_echoed(api):
+    """A tenant keeps what its model declares; extra members of a request vanish."""
+    created = api.create_campaign(
+        internalScore=7,
+        type="SEARCH",
+        searchCampaignInfo={"identityIds": ["i"], "ranking": "high"},
+    )
+    stored = api.ok("getCampaign", id=created["id"], query={"detail": "FULL"})
+    for representation in (created, stored):
+        assert "internalScore" not in representation
+        assert representation["searchCampaignInfo"] == {"identityIds": ["i"]}
