@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from conformance.client import GuestSession, RunLedger, TokenSource
 from conformance.client.throttle import Throttle
@@ -41,6 +41,13 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=_QUIET,
 )
+# Like ci, but stops at the first failing example instead of shrinking it to a minimal one:
+# for gates where "it fails" is the whole answer (and for the suite's own self-test).
+settings.register_profile(
+    "fail-fast",
+    parent=settings.get_profile("ci"),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 settings.register_profile(
     "tenant",
     max_examples=3,
@@ -59,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--read-only", action="store_true", help="send only safe (GET) requests")
     group.addoption(
         "--profile",
-        choices=["ci", "thorough", "tenant"],
+        choices=["ci", "fail-fast", "thorough", "tenant"],
         help="hypothesis profile (default: ci, or tenant with --target)",
     )
     group.addoption(

@@ -298,3 +298,68 @@ def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, clock, 
     body["certificationIds"] = [c["id"] for c in clock.certifications(mine)][:1]
     accepted = suite_api.call("move", id=mine, body=body)
     expect(accepted.status_code == 202, "reassign", described(accepted))
+
+
+def test_documented_lifecycle_walkthrough(suite_api, target, writable):
+    """Every lifecycle rule once, in the documented order: the machine above explores
+    interleavings at random; this walk checks each rule on every run."""
+    clock = target.control
+    now = clock.now() if clock else None
+    campaign = suite_api.create_campaign(type="MANAGER", deadline=in_days(30, now))["id"]
+    suite_api.wait_for_status(campaign, {"STAGED"}, {"PENDING"})
+
+    late = suite_api.create_campaign(type="MANAGER", deadline=in_days(-1, now))["id"]
+    suite_api.wait_for_status(late, {"STAGED"}, {"PENDING"})
+    refused = suite_api.call("startCampaign", id=late)
+    expect(refused.status_code == 400, "activate-future-deadline", described(refused))
+
+    renamed = suite_api.ledger.name("walkthrough")
+    patched = suite_api.call(
+        "updateCampaign", id=campaign, body=[{"op": "replace", "path": "/name", "value": renamed}]
+    )
+    expect(
+        patched.status_code == 200 and patched.json().get("name") == renamed,
+        "patch-staged",
+        described(patched),
+    )
+
+    started = suite_api.call("startCampaign", id=campaign)
+    expect(started.status_code == 202, "activate-only-staged", described(started))
+    suite_api.wait_for_status(campaign, {"ACTIVE"}, {"STAGED", "ACTIVATING"})
+    again = suite_api.call("startCampaign", id=campaign)
+    expect(again.status_code == 400, "activate-only-staged", described(again))
+
+    name_change = suite_api.call(
+        "updateCampaign",
+        id=campaign,
+        body=[{"op": "replace", "path": "/name", "value": renamed + "!"}],
+    )
+    expect(name_change.status_code == 400, "patch-active", described(name_change))
+    early = suite_api.call("completeCampaign", id=campaign, body={"autoCompleteAction": "REVOKE"})
+    expect(early.status_code == 400, "complete-past-due", described(early))
+
+    for report_type in REPORT_TYPES:
+        suite_api.call("startCampaignReport", id=campaign, type=report_type)
+    listed = {r.get("reportType") for r in suite_api.ok("getCampaignReports", id=campaign)}
+    expect(listed == set(REPORT_TYPES), "get-reports", f"listed {sorted(listed)}")
+
+    if clock is not None:
+        deadline = suite_api.ok("getCampaign", id=campaign)["deadline"]
+        due = datetime.fromisoformat(deadline.replace("Z", "+00:00"))
+        clock.advance_clock(max(0.0, (due - clock.now()).total_seconds()) + 3600)
+        done = suite_api.call(
+            "completeCampaign", id=campaign, body={"autoCompleteAction": "REVOKE"}
+        )
+        expect(done.status_code == 202, "complete-past-due", described(done))
+        suite_api.wait_for_status(campaign, {"COMPLETED"}, {"ACTIVE", "COMPLETING"})
+        decisions = {c["decision"] for c in clock.certifications(campaign)}
+        expect(decisions == {"REVOKE"}, "complete-action", f"decided {sorted(decisions)}")
+
+    deleted = suite_api.call("deleteCampaigns", body={"ids": [campaign]})
+    expect(deleted.status_code == 202, "delete-campaigns", described(deleted))
+    gone = suite_api.call("getCampaign", id=campaign)
+    for _ in range(50):
+        if gone.status_code == 404:
+            break
+        gone = suite_api.call("getCampaign", id=campaign)
+    expect(gone.status_code == 404, "not-found", described(gone))

@@ -225,3 +225,39 @@ def test_reports_configuration_round_trips(suite_api):
             "reports-config",
             f"stored {stored} after setting {columns}",
         )
+
+
+def test_documented_template_walkthrough(suite_api, target, writable):
+    """Every template rule once, in order (the machine above explores interleavings)."""
+    template = suite_api.ok(
+        "createCampaignTemplate",
+        body={
+            "name": suite_api.ledger.name("walkthrough"),
+            "description": "conformance",
+            "deadlineDuration": "P2W",
+            "campaign": {"name": "generated %Y-%m", "description": "on %F", "type": "MANAGER"},
+        },
+    )
+    expect(template.get("scheduled") is False, "template-scheduled", f"answered {template}")
+    missing = suite_api.call("getCampaignTemplateSchedule", id=template["id"])
+    expect(missing.status_code == 404, "schedule-404", described(missing))
+    schedule = {"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}}
+    suite_api.call("setCampaignTemplateSchedule", id=template["id"], body=schedule)
+    scheduled = suite_api.ok("getCampaignTemplate", id=template["id"]).get("scheduled")
+    expect(scheduled is True, "template-scheduled", f"answered scheduled={scheduled!r}")
+    deleted = suite_api.call("deleteCampaignTemplateSchedule", id=template["id"])
+    expect(deleted.status_code == 204, "schedule-404", described(deleted))
+    gone = suite_api.call("getCampaignTemplateSchedule", id=template["id"])
+    expect(gone.status_code == 404, "schedule-404", described(gone))
+
+    before = target.control.now() if target.control else datetime.now(UTC)
+    reference = suite_api.ok("startGenerateCampaignTemplate", id=template["id"])
+    after = target.control.now() if target.control else datetime.now(UTC)
+    expected = {_render("generated %Y-%m", moment) for moment in (before, after)}
+    expect(
+        reference.get("name", "").endswith(tuple(expected)),
+        "generate-placeholders",
+        f"named the campaign {reference.get('name')!r}",
+    )
+    removed = suite_api.call("deleteCampaignTemplate", id=template["id"])
+    expect(removed.status_code == 204, "template-delete", described(removed))

@@ -45,7 +45,7 @@ def run_suite(base_url: str, selection: str, tmp_path: Path, *extra: str) -> lis
             "--rate-limit",
             "off",
             "--profile",
-            "ci",
+            "fail-fast",  # a verdict is enough: shrinking a failure would only cost time
             "-p",
             "no:cacheprovider",
             "-q",
