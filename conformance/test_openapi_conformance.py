@@ -20,6 +20,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ensure_resource_availability,
     ignored_auth,
     negative_data_rejection,
     response_headers_conformance,
@@ -97,6 +98,7 @@ STATEFUL_CHECKS = [
     response_schema_conformance,
     response_headers_conformance,
     use_after_free,
+    ensure_resource_availability,
     openapi_checks.documented_error_shape,
     openapi_checks.undocumented_properties,
 ]

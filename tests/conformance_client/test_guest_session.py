@@ -1,0 +1,153 @@
+"""The suite's client layer against a real emulator: safety guard, retries, tokens, secrets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from conformance.client import Credentials, GuestSession, RefusedRequest, RunLedger, TokenSource
+from conformance.client.throttle import Throttle
+from emulator.process import start_emulator
+
+SECRET = "conformance-secret"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    server = start_emulator("--transition-delay", "0")
+    yield server.base_url
+    server.stop()
+
+
+def session_for(base_url: str, **options) -> GuestSession:
+    tokens = TokenSource(base_url, Credentials("conformance", SECRET))
+    return GuestSession(base_url, tokens, RunLedger(), **options)
+
+
+def raw_headers(base_url: str) -> dict[str, str]:
+    token = TokenSource(base_url, Credentials("conformance", SECRET)).token()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_created_objects_get_the_run_prefix_and_enter_the_ledger(base_url):
+    session = session_for(base_url)
+    created = session.post(
+        f"{base_url}/v3/campaigns", json={"name": "mine", "description": None, "type": "MANAGER"}
+    ).json()
+    assert created["name"] == f"{session.ledger.name_prefix}mine"
+    assert session.ledger.owns("campaign", created["id"])
+    report = session.ledger.cleanup(session, base_url)
+    assert report.deleted["campaign"] == 1
+    assert (
+        requests.get(
+            f"{base_url}/v3/campaigns/{created['id']}", headers=raw_headers(base_url)
+        ).status_code
+        == 404
+    )
+
+
+def test_objects_of_others_are_never_changed(base_url):
+    theirs = requests.post(
+        f"{base_url}/v3/campaigns",
+        headers=raw_headers(base_url),
+        json={"name": "the tenant's", "description": None, "type": "MANAGER"},
+    ).json()
+    session = session_for(base_url)
+    for method, path, body in (
+        ("POST", "/campaigns/delete", {"ids": [theirs["id"]]}),
+        ("POST", f"/campaigns/{theirs['id']}/activate", None),
+        ("PATCH", f"/campaigns/{theirs['id']}", [{"op": "remove", "path": "/description"}]),
+    ):
+        with pytest.raises(RefusedRequest, match="was not created by run"):
+            session.request(method, f"{base_url}/v3{path}", json=body)
+    still = requests.get(f"{base_url}/v3/campaigns/{theirs['id']}", headers=raw_headers(base_url))
+    assert still.json()["status"] == "STAGED"
+    # An id that names nothing may be used: a 404 changes nothing.
+    missing = session.post(f"{base_url}/v3/campaigns/nothing-here/activate")
+    assert missing.status_code == 404
+
+
+def test_read_only_sends_only_gets(base_url):
+    session = session_for(base_url, read_only=True)
+    assert session.get(f"{base_url}/v3/campaigns").status_code == 200
+    with pytest.raises(RefusedRequest, match="read-only"):
+        session.post(f"{base_url}/v3/campaigns", json={"name": "x", "type": "MANAGER"})
+
+
+def test_tenant_settings_are_restored_exactly(base_url):
+    prior = {"identityAttributeColumns": ["department"]}
+    requests.put(
+        f"{base_url}/v3/campaigns/reports-configuration", json=prior, headers=raw_headers(base_url)
+    )
+    session = session_for(base_url)
+    session.put(
+        f"{base_url}/v3/campaigns/reports-configuration", json={"identityAttributeColumns": []}
+    )
+    session.put(
+        f"{base_url}/v3/campaigns/reports-configuration", json={"identityAttributeColumns": None}
+    )
+    session.ledger.cleanup(session, base_url)
+    now = requests.get(
+        f"{base_url}/v3/campaigns/reports-configuration", headers=raw_headers(base_url)
+    ).json()
+    assert now == prior
+
+
+def test_429_is_waited_out_and_retried(base_url):
+    requests.post(
+        f"{base_url}/emulator/clients",
+        json={"clientId": "limited", "clientSecret": "pw", "tenant": "limited"},
+    ).raise_for_status()
+    requests.put(
+        f"{base_url}/emulator/tenants/limited/rate-limit", json={"requests": 2, "perSeconds": 1}
+    ).raise_for_status()
+    tokens = TokenSource(base_url, Credentials("limited", "pw"))
+    session = GuestSession(base_url, tokens, RunLedger(), throttle=Throttle.unlimited())
+    statuses = [session.get(f"{base_url}/v3/campaigns").status_code for _ in range(4)]
+    assert statuses == [200] * 4
+    assert session.request_count > 4, "some requests were answered 429 and sent again"
+    assert session.throttle.waited_seconds >= 1
+
+
+def test_the_throttle_keeps_under_the_limit(base_url):
+    session = session_for(base_url, throttle=Throttle(5, 1.0))
+    for _ in range(7):
+        session.get(f"{base_url}/v3/campaigns")
+    assert session.throttle.waited_seconds > 0.5
+
+
+def test_an_expired_token_is_refreshed(base_url):
+    requests.post(
+        f"{base_url}/emulator/clients", json={"clientId": "short", "clientSecret": "pw"}
+    ).raise_for_status()
+    tokens = TokenSource(base_url, Credentials("short", "pw"))
+    session = GuestSession(base_url, tokens, RunLedger())
+    tokens.token()
+    tokens._token = "expired.or.revoked"  # what the server would reject
+    assert session.get(f"{base_url}/v3/campaigns").status_code == 200
+    assert tokens.fetches == 2
+
+
+def test_no_secret_or_token_in_reprs_errors_or_logs(base_url, caplog):
+    caplog.set_level(logging.DEBUG)
+    session = session_for(base_url)
+    token = session.tokens.token()
+    session.get(f"{base_url}/v3/campaigns")
+    with pytest.raises(Exception) as refused:
+        session_for(base_url, read_only=True).post(f"{base_url}/v3/campaigns", json={})
+    bad = TokenSource(base_url, Credentials("conformance", "wrong-" + SECRET))
+    with pytest.raises(Exception) as token_error:
+        bad.token()
+    texts = [
+        repr(session),
+        repr(session.tokens),
+        repr(Credentials("c", SECRET)),
+        str(refused.value),
+        str(token_error.value),
+        caplog.text,
+    ]
+    for text in texts:
+        assert SECRET not in text and token not in text
