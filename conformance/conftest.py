@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from conformance import run_report
 from conformance.client import GuestSession, RunLedger, TokenSource
 from conformance.client.throttle import Throttle
 from conformance.suite_api import SuiteApi
@@ -70,6 +71,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="hypothesis profile (default: ci, or tenant with --target)",
     )
     group.addoption(
+        "--report-dir",
+        default="reports/out",
+        help="where the run folder (junit.xml, results.json, report.html) goes "
+        "(default reports/out/<run id>)",
+    )
+    group.addoption(
         "--rate-limit",
         help="client-side request limit per token, or 'off' (default: 100/10s, "
         "the tenant's, with --target; off for the embedded emulator)",
@@ -80,6 +87,7 @@ def pytest_configure(config: pytest.Config) -> None:
     profile = config.getoption("--profile") or ("tenant" if config.getoption("--target") else "ci")
     settings.load_profile(profile)
     config.stash[_PROFILE] = profile
+    run_report.register(config)
     rate = config.getoption("--rate-limit") or (
         "100/10s" if config.getoption("--target") else "off"
     )
@@ -100,6 +108,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
     url = pytestconfig.getoption("--target")
     try:
         chosen = connect(url) if url is not None else start_embedded()
+        pytestconfig.stash[_TARGET_IS_EMULATOR] = chosen.control is not None
     except TargetError as error:
         pytest.exit(f"conformance: {error}", returncode=2)
     yield chosen
@@ -123,6 +132,20 @@ def guest_session(pytestconfig: pytest.Config, target: Target) -> Iterator[Guest
     report = session.ledger.cleanup(session, target.base_url)
     session.cleanup_summary = report.summary()  # type: ignore[attr-defined]
     session.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_for_the_report(request: pytest.FixtureRequest, guest_session: GuestSession):
+    """Status codes and the deciding exchange of each test, for the run folder."""
+    observer = run_report.observe(request.node)
+    guest_session.observers.append(observer)
+    yield
+    guest_session.observers.remove(observer)
+
+
+# The report hooks live in run_report; a conftest exposes hooks by having them as attributes.
+pytest_runtest_makereport = run_report.pytest_runtest_makereport
+pytest_runtest_logreport = run_report.pytest_runtest_logreport
 
 
 @pytest.fixture(scope="session")
@@ -197,20 +220,58 @@ def _run_summary(config: pytest.Config) -> list[str]:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    # Under pytest-xdist each worker has its own target; hand its summary to the controller.
-    if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["conformance_summary"] = _run_summary(session.config)
+    config = session.config
+    guest = config.stash.get(_SESSION, None)
+    if hasattr(config, "workeroutput"):
+        # Under pytest-xdist each worker has its own target; hand its figures to the controller.
+        config.workeroutput["conformance_summary"] = _run_summary(config)
+        config.workeroutput["conformance_requests"] = guest.request_count if guest else 0
+        return
+    requests_sent = (guest.request_count if guest else 0) + config.stash.get(_WORKER_REQUESTS, 0)
+    target = config.getoption("--target")
+    try:
+        run_report.write(
+            config,
+            {
+                "run_id": guest.ledger.run_id if guest else RunLedger().run_id,
+                "target_url": guest.base_url if guest else (target or "embedded emulator"),
+                "target_kind": "tenant" if target and not _is_emulator(config) else "emulator",
+                "request_count": requests_sent,
+                "hypothesis_profile": config.stash[_PROFILE],
+                "read_only": bool(config.getoption("--read-only")),
+                "strict": bool(config.getoption("strict")),
+            },
+        )
+    except OSError as error:
+        config.stash[_REPORT_ERROR] = str(error)
+
+
+def _is_emulator(config: pytest.Config) -> bool:
+    return bool(config.stash.get(_TARGET_IS_EMULATOR, False))
 
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
 def pytest_testnodedown(node, error) -> None:
-    lines = getattr(node, "workeroutput", {}).get("conformance_summary", [])
-    node.config.stash.setdefault(_WORKER_LINES, []).extend(lines)
+    output = getattr(node, "workeroutput", {})
+    node.config.stash.setdefault(_WORKER_LINES, []).extend(output.get("conformance_summary", []))
+    node.config.stash[_WORKER_REQUESTS] = node.config.stash.get(_WORKER_REQUESTS, 0) + output.get(
+        "conformance_requests", 0
+    )
 
 
+_WORKER_REQUESTS = pytest.StashKey[int]()
+_REPORT_ERROR = pytest.StashKey[str]()
+_TARGET_IS_EMULATOR = pytest.StashKey[bool]()
 _WORKER_LINES = pytest.StashKey[list]()
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     for line in _run_summary(config) + config.stash.get(_WORKER_LINES, []):
         terminalreporter.write_line(line)
+    folder = run_report.folder_of(config)
+    if folder is not None:
+        terminalreporter.write_line(f"conformance: report written to {folder}")
+    elif _REPORT_ERROR in config.stash:
+        terminalreporter.write_line(
+            f"conformance: no report written: {config.stash[_REPORT_ERROR]}"
+        )

@@ -49,6 +49,10 @@ class TokenSource:
             assert self._token is not None
             return self._token
 
+    def secrets(self) -> list[str]:
+        """What must never be written anywhere: the client secret and the current token."""
+        return [self._credentials.client_secret, *([self._token] if self._token else [])]
+
     def invalidate(self) -> None:
         """Forget the token (the server said it expired); the next call fetches a new one."""
         with self._lock:

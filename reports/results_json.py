@@ -1,0 +1,180 @@
+"""`results.json`: the run in a stable, documented format (`results.schema.json`, version 1).
+
+This is the file tenant administrators keep from before an upgrade and diff against after it,
+so it must stay readable by later versions of the suite: the loader validates against the
+schema and names what is wrong, instead of failing somewhere deep in the diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from reports.model import CheckRecord, Exchange, OperationInfo, RunMetadata, RunResult
+from reports.redaction import Redactor, default_redactor
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
+
+
+class ResultsFileError(ValueError):
+    """A file that is not a results file this version can read; the message says why."""
+
+
+@cache
+def results_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def results_to_dict(result: RunResult) -> dict[str, Any]:
+    """The JSON document for a run (not redacted: use `render_results_json` for output)."""
+    meta = result.metadata
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run": {
+            "run_id": meta.run_id,
+            "target_url": meta.target_url,
+            "target_kind": meta.target_kind,
+            "spec_digest": meta.spec_digest,
+            "suite_version": meta.suite_version,
+            "dependency_versions": dict(meta.dependency_versions),
+            "started_at": meta.started_at,
+            "duration_s": meta.duration_s,
+            "request_count": meta.request_count,
+            "hypothesis_profile": meta.hypothesis_profile,
+            "read_only": meta.read_only,
+            "strict": meta.strict,
+        },
+        "operations": [
+            {
+                "operation_id": op.operation_id,
+                "method": op.method,
+                "path": op.path,
+                "documented_status_codes": list(op.documented_status_codes),
+            }
+            for op in result.operations
+        ],
+        "summary": result.outcome_counts(),
+        "records": [_record_to_dict(record) for record in result.records],
+    }
+
+
+def results_from_dict(document: Any, source: str = "document") -> RunResult:
+    """A run from a parsed results document; `ResultsFileError` naming `source` if invalid."""
+    if not isinstance(document, dict) or "schema_version" not in document:
+        raise ResultsFileError(f"{source}: not a results file (no schema_version member)")
+    if document["schema_version"] != SCHEMA_VERSION:
+        raise ResultsFileError(
+            f"{source}: results schema_version {document['schema_version']!r} is not supported "
+            f"(this version reads {SCHEMA_VERSION})"
+        )
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(results_schema()).iter_errors(document)
+    )
+    if error is not None:
+        where = "/" + "/".join(str(part) for part in error.absolute_path)
+        raise ResultsFileError(f"{source}: not a valid results file: at {where}: {error.message}")
+    # Later writers of version 1 may add members; read only the ones this model knows.
+    known = {f.name for f in dataclasses.fields(RunMetadata)}
+    run = {key: value for key, value in document["run"].items() if key in known}
+    return RunResult(
+        metadata=RunMetadata(**run),
+        records=[_record_from_dict(record) for record in document["records"]],
+        operations=[
+            OperationInfo(
+                operation_id=op["operation_id"],
+                method=op["method"],
+                path=op["path"],
+                documented_status_codes=tuple(op["documented_status_codes"]),
+            )
+            for op in document["operations"]
+        ],
+    )
+
+
+def render_results_json(result: RunResult, redactor: Redactor | None = None) -> str:
+    redacted = (redactor or default_redactor()).redact_result(result)
+    return json.dumps(results_to_dict(redacted), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_results_json(
+    result: RunResult, path: Path | str, redactor: Redactor | None = None
+) -> Path:
+    path = Path(path)
+    path.write_text(render_results_json(result, redactor), encoding="utf-8")
+    return path
+
+
+def load_results(path: Path | str) -> RunResult:
+    """Read and validate a results file. Raises `ResultsFileError` (a one-line message) for a
+    file that is not JSON or not a results file, `OSError` when it cannot be read."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ResultsFileError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+    return results_from_dict(document, source=str(path))
+
+
+def _record_to_dict(record: CheckRecord) -> dict[str, Any]:
+    return {
+        "operation_id": record.operation_id,
+        "check": record.check,
+        "kind": record.kind,
+        "outcome": record.outcome,
+        "reason": record.reason,
+        "documented": record.documented,
+        "exchange": _exchange_to_dict(record.exchange) if record.exchange else None,
+        "status_codes_seen": sorted(set(record.status_codes_seen)),
+        "undocumented_properties": list(record.undocumented_properties),
+        "duration_ms": record.duration_ms,
+    }
+
+
+def _exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
+    return {
+        "method": exchange.method,
+        "url": exchange.url,
+        "request": {"headers": dict(exchange.request_headers), "body": exchange.request_body},
+        "response": {
+            "status_code": exchange.status_code,
+            "headers": dict(exchange.response_headers),
+            "body": exchange.response_body,
+        },
+        "elapsed_ms": exchange.elapsed_ms,
+    }
+
+
+def _record_from_dict(data: dict[str, Any]) -> CheckRecord:
+    exchange = data["exchange"]
+    return CheckRecord(
+        operation_id=data["operation_id"],
+        check=data["check"],
+        kind=data["kind"],
+        outcome=data["outcome"],
+        reason=data["reason"],
+        documented=data["documented"],
+        exchange=_exchange_from_dict(exchange) if exchange is not None else None,
+        status_codes_seen=list(data["status_codes_seen"]),
+        undocumented_properties=list(data["undocumented_properties"]),
+        duration_ms=data["duration_ms"],
+    )
+
+
+def _exchange_from_dict(data: dict[str, Any]) -> Exchange:
+    return Exchange(
+        method=data["method"],
+        url=data["url"],
+        request_headers=dict(data["request"]["headers"]),
+        request_body=data["request"]["body"],
+        status_code=data["response"]["status_code"],
+        response_headers=dict(data["response"]["headers"]),
+        response_body=data["response"]["body"],
+        elapsed_ms=data["elapsed_ms"],
+    )

@@ -1,0 +1,154 @@
+"""The run model's views: matrix, status-code coverage, undocumented members, failures."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+import requests
+
+import spec
+from reports.model import (
+    CheckRecord,
+    Exchange,
+    RunResult,
+    fold_outcomes,
+    installed_versions,
+    is_documented,
+    spec_file_digest,
+)
+
+SPEC_OPERATION_IDS = [operation["operationId"] for _, _, operation in spec.operations()]
+
+
+def test_the_spec_has_the_22_documented_operations() -> None:
+    assert len(SPEC_OPERATION_IDS) == 22
+
+
+def test_matrix_has_every_operation_in_spec_order_even_without_records(
+    sample_run: RunResult,
+) -> None:
+    matrix = sample_run.matrix()
+    assert list(matrix) == SPEC_OPERATION_IDS
+    assert set(matrix["getCampaignTemplates"].values()) == {None}
+
+
+def test_matrix_columns_are_the_operation_checks_in_first_seen_order(
+    sample_run: RunResult,
+) -> None:
+    assert sample_run.operation_checks() == [
+        "response_schema_conformance",
+        "status_code_conformance",
+        "lifecycle:complete-only-past-due",
+    ]
+    matrix = sample_run.matrix()
+    assert matrix["createCampaign"]["status_code_conformance"] == "fail"
+    assert matrix["getCampaign"]["response_schema_conformance"] == "pass"
+    assert matrix["getActiveCampaigns"]["response_schema_conformance"] == "skip"
+    assert matrix["completeCampaign"]["response_schema_conformance"] is None
+
+
+def test_an_operation_the_spec_does_not_know_still_gets_a_row(make_run, make_record) -> None:
+    run = make_run([make_record("retiredOperation", "response_schema_conformance", "fail")])
+    assert list(run.matrix())[-1] == "retiredOperation"
+    assert len(run.matrix()) == 23
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "folded"),
+    [
+        (["pass", "fail", "skip"], "fail"),
+        (["skip", "pass"], "pass"),
+        (["skip", "skip"], "skip"),
+        ([], None),
+    ],
+)
+def test_several_records_of_a_cell_fold_to_one_outcome(outcomes, folded) -> None:
+    assert fold_outcomes(outcomes) == folded
+
+
+def test_status_coverage_compares_documented_codes_with_codes_seen(
+    sample_run: RunResult,
+) -> None:
+    coverage = {c.operation_id: c for c in sample_run.status_coverage()}
+    assert list(coverage) == SPEC_OPERATION_IDS
+    create = coverage["createCampaign"]
+    assert create.documented == ("200", "400", "401", "403", "429", "500")
+    assert create.seen == (200, 400, 418)
+    assert create.seen_documented == (200, 400)
+    assert create.seen_undocumented == (418,)
+    assert create.documented_not_seen == ("401", "403", "429", "500")
+    assert coverage["getCampaignTemplates"].seen == ()
+
+
+def test_status_codes_of_the_deciding_exchange_count_as_seen(make_run, make_record) -> None:
+    exchange = Exchange("GET", "https://t/v3/campaigns/1", status_code=503)
+    run = make_run(
+        [make_record("getCampaign", "status_code_conformance", "fail", exchange=exchange)]
+    )
+    assert run.status_codes_seen() == {"getCampaign": {503}}
+
+
+@pytest.mark.parametrize(
+    ("code", "documented", "expected"),
+    [
+        (200, ["200"], True),
+        (404, ["200", "4XX"], True),
+        (404, ["200", "4xx"], True),
+        (503, ["200", "default"], True),
+        (418, ["200", "400"], False),
+    ],
+)
+def test_status_code_ranges_and_default_document_codes(code, documented, expected) -> None:
+    assert is_documented(code, documented) is expected
+
+
+def test_undocumented_properties_failures_and_counts(sample_run: RunResult) -> None:
+    assert sample_run.undocumented_properties() == {"getCampaign": ["/alerts/0/note", "/extra"]}
+    assert [(r.row, r.check) for r in sample_run.failures()] == [
+        ("createCampaign", "status_code_conformance"),
+        ("run", "auth:401-shape"),
+    ]
+    assert sample_run.outcome_counts() == {"pass": 5, "fail": 2, "skip": 1}
+    assert [r.check for r in sample_run.run_wide_records()] == [
+        "auth:401-shape",
+        "rate-limit:retry-after",
+    ]
+
+
+def test_unknown_kinds_and_outcomes_are_refused_when_the_record_is_made() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        CheckRecord("getCampaign", "x", "style", "pass")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="outcome"):
+        CheckRecord("getCampaign", "x", "schema", "error")  # type: ignore[arg-type]
+
+
+def test_exchange_from_a_requests_response() -> None:
+    prepared = requests.Request(
+        "POST", "https://t/v3/campaigns", json={"name": "n"}, headers={"X-Trace": "1"}
+    ).prepare()
+    response = requests.Response()
+    response.request = prepared
+    response.status_code = 400
+    response.headers["Content-Type"] = "application/json"
+    response._content = b'{"detailCode": "400.1"}'
+    response.encoding = "utf-8"
+    response.elapsed = timedelta(milliseconds=12)
+    exchange = Exchange.from_response(response)
+    assert (exchange.method, exchange.url, exchange.status_code) == (
+        "POST",
+        "https://t/v3/campaigns",
+        400,
+    )
+    assert exchange.request_body == '{"name": "n"}'
+    assert exchange.request_headers["X-Trace"] == "1"
+    assert exchange.response_body == '{"detailCode": "400.1"}'
+    assert exchange.elapsed_ms == pytest.approx(12.0)
+
+
+def test_spec_digest_and_installed_versions() -> None:
+    assert spec_file_digest() == hashlib.sha256(spec.SPEC_PATH.read_bytes()).hexdigest()
+    versions = installed_versions(["pytest", "no-such-distribution-xyz"])
+    assert versions["pytest"] == pytest.__version__
+    assert versions["no-such-distribution-xyz"] == "not installed"

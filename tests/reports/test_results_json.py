@@ -1,0 +1,144 @@
+"""results.json: every section, validity against results.schema.json, loading and its errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import spec
+from reports.model import RunResult
+from reports.results_json import (
+    SCHEMA_PATH,
+    ResultsFileError,
+    load_results,
+    render_results_json,
+    write_results_json,
+)
+
+
+@pytest.fixture
+def document(sample_run: RunResult) -> dict:
+    return json.loads(render_results_json(sample_run))
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["schema_version"]["const"] == 1
+
+
+def test_the_document_validates_against_the_schema(document: dict) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert list(document) == ["schema_version", "run", "operations", "summary", "records"]
+
+
+def test_run_metadata_section(document: dict, sample_run: RunResult) -> None:
+    meta = sample_run.metadata
+    assert document["schema_version"] == 1
+    assert document["run"] == {
+        "run_id": meta.run_id,
+        "target_url": meta.target_url,
+        "target_kind": "tenant",
+        "spec_digest": meta.spec_digest,
+        "suite_version": "0.1.0",
+        "dependency_versions": {"hypothesis": "6.170.15", "schemathesis": "4.32.0"},
+        "started_at": "2025-01-01T13:00:00+01:00",
+        "duration_s": 12.5,
+        "request_count": 321,
+        "hypothesis_profile": "tenant",
+        "read_only": False,
+        "strict": True,
+    }
+
+
+def test_operations_section_lists_the_spec_operations_and_documented_codes(
+    document: dict,
+) -> None:
+    ids = [operation["operationId"] for _, _, operation in spec.operations()]
+    assert [op["operation_id"] for op in document["operations"]] == ids
+    create = next(op for op in document["operations"] if op["operation_id"] == "createCampaign")
+    assert create == {
+        "operation_id": "createCampaign",
+        "method": "POST",
+        "path": "/campaigns",
+        "documented_status_codes": ["200", "400", "401", "403", "429", "500"],
+    }
+
+
+def test_records_section_one_per_record_with_the_deciding_exchange(document: dict) -> None:
+    records = document["records"]
+    assert len(records) == 8
+    assert document["summary"] == {"pass": 5, "fail": 2, "skip": 1}
+    failure = records[1]
+    assert failure["operation_id"] == "createCampaign"
+    assert failure["check"] == "status_code_conformance"
+    assert failure["outcome"] == "fail"
+    assert failure["documented"] == "#/paths/~1campaigns/post/responses"
+    assert failure["status_codes_seen"] == [418]
+    assert failure["exchange"]["request"]["body"].startswith('{"name": "It')
+    assert failure["exchange"]["response"] == {
+        "status_code": 418,
+        "headers": {"Content-Type": "text/plain"},
+        "body": "I'm a teapot",
+    }
+    # Redacted before writing: the scheme stays, the token does not.
+    assert failure["exchange"]["request"]["headers"]["Authorization"] == "Bearer ***"
+    run_wide = records[6]
+    assert (run_wide["operation_id"], run_wide["check"], run_wide["kind"]) == (
+        None,
+        "auth:401-shape",
+        "auth",
+    )
+    assert records[2]["undocumented_properties"] == ["/extra", "/alerts/0/note"]
+    assert records[4]["reason"] == "read-only mode"
+
+
+def test_written_file_loads_back_to_the_same_run(sample_run: RunResult, tmp_path: Path) -> None:
+    path = write_results_json(sample_run, tmp_path / "results.json")
+    loaded = load_results(path)
+    assert loaded.metadata == sample_run.metadata
+    assert loaded.operations == sample_run.operations
+    assert [r.check for r in loaded.records] == [r.check for r in sample_run.records]
+    assert loaded.records[0] == sample_run.records[0]
+    assert loaded.records[1].exchange is not None
+    assert loaded.records[1].exchange.request_body == sample_run.records[1].exchange.request_body
+
+
+def test_members_added_later_within_version_1_are_ignored(document: dict, tmp_path: Path) -> None:
+    document["run"]["ci_job_url"] = "https://ci.example/job/1"
+    document["records"][0]["flaky"] = False
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert load_results(path).metadata.run_id == document["run"]["run_id"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json at all", "not JSON"),
+        ("[1, 2]", "not a results file"),
+        ('{"testsuites": []}', "not a results file"),
+        ('{"schema_version": 2}', "schema_version 2 is not supported"),
+    ],
+)
+def test_a_file_that_is_not_a_results_file_gets_a_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ResultsFileError, match=message) as raised:
+        load_results(path)
+    assert str(path) in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_an_invalid_member_is_named_by_its_location(document: dict, tmp_path: Path) -> None:
+    document["records"][3]["outcome"] = "maybe"
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ResultsFileError, match="at /records/3/outcome: 'maybe'"):
+        load_results(path)
