@@ -8,6 +8,8 @@ options: --read-only  --strict  --profile ci|thorough|tenant  --rate-limit 100/1
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Iterator
 
@@ -202,6 +204,29 @@ def pytest_report_collectionfinish(config: pytest.Config, items) -> list[str]:
         f"conformance: tenant profile plans about {planned} requests{floor} "
         "(the summary at the end gives the real count)"
     ]
+
+
+_PROGRESS = pytest.StashKey[dict]()
+
+
+def pytest_runtest_logfinish(nodeid: str, location) -> None:
+    """On a terminal, a progress line every 15 s of a long run; nothing in CI logs."""
+    config = run_report._CONFIG.get("config")
+    if config is None or os.environ.get("CI") or not sys.stdout.isatty():
+        return
+    state = config.stash.setdefault(_PROGRESS, {"done": 0, "last": time.monotonic()})
+    state["done"] += 1
+    if time.monotonic() - state["last"] < 15:
+        return
+    state["last"] = time.monotonic()
+    session = config.stash.get(_SESSION, None)
+    failed = sum(r.outcome == "fail" for r in config.stash.get(run_report._RECORDS, []))
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and session is not None:
+        reporter.write_line(
+            f"conformance: {state['done']} checks done, "
+            f"{session.request_count} requests, {failed} failed so far"
+        )
 
 
 def _run_summary(config: pytest.Config) -> list[str]:
