@@ -3,7 +3,8 @@
 pytest conformance                         # the embedded emulator
 pytest conformance --target URL            # a tenant or a separately started emulator
                                            # (SAIL_CLIENT_ID / SAIL_CLIENT_SECRET)
-options: --read-only  --strict  --profile ci|thorough|tenant  --rate-limit 100/10s
+options: --read-only  --strict  --profile ci|fail-fast|thorough|tenant  --rate-limit 100/10s|off
+         --report-dir reports/out
 """
 
 from __future__ import annotations
