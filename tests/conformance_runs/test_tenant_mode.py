@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def headers(base: str) -> dict[str, str]:
 
 
 def run_suite(base: str, *args: str) -> subprocess.CompletedProcess:
+    reports = tempfile.mkdtemp(prefix="cc-reports-")  # keep the repository's reports/out clean
+    args = (*args, "--report-dir", reports)
     return subprocess.run(
         [
             sys.executable,

@@ -53,6 +53,8 @@ def run_suite(base_url: str, selection: str, tmp_path: Path, *extra: str) -> lis
             "-k",
             selection,
             f"--junitxml={report}",
+            "--report-dir",
+            str(tmp_path / "reports"),
             *extra,
         ],
         cwd=REPO,
