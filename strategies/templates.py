@@ -1,66 +1,53 @@
-"""Campaign templates (with placeholder names) and their schedules."""
+"""Campaign template create bodies, whose campaign may carry date/time placeholders."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from hypothesis import strategies as st
 
-from strategies.campaigns import campaign_bodies, names
+from strategies.campaigns import campaign_bodies
 from strategies.durations import durations
 from strategies.placeholders import placeholder_text
+from strategies.scalars import MAX_NAME_LENGTH, names, printable_text
 
 
 @st.composite
-def template_bodies(draw, name_prefix: str = "") -> dict:
-    """A template whose campaign is valid for its type (no deadline: generation sets it) and
-    whose campaign name and description may carry java.util.Formatter placeholders."""
-    campaign = draw(campaign_bodies(name_prefix=name_prefix))
+def template_campaigns(
+    draw: st.DrawFn,
+    campaign_type: str | None = None,
+    *,
+    name_prefix: str = "",
+    now: datetime | None = None,
+) -> dict:
+    """The `campaign` of a template: a valid campaign body (see `campaign_bodies`) without a
+    deadline (generation sets it from deadlineDuration), whose name and description may
+    carry java.util.Formatter placeholders. The name starts with `name_prefix` and stays
+    non-blank and within 128 characters once expanded; a description is text or null."""
+    campaign = draw(campaign_bodies(campaign_type, name_prefix=name_prefix, now=now))
     campaign.pop("deadline", None)
-    campaign["name"] = (name_prefix + draw(placeholder_text()))[:128] or name_prefix + "c"
+    campaign["name"] = draw(placeholder_text(name_prefix, MAX_NAME_LENGTH))
+    campaign["description"] = draw(st.none() | placeholder_text(max_size=200))
+    return campaign
+
+
+@st.composite
+def template_bodies(
+    draw: st.DrawFn,
+    campaign_type: str | None = None,
+    *,
+    name_prefix: str = "",
+    now: datetime | None = None,
+) -> dict:
+    """A createCampaignTemplate body: `name` (starting with `name_prefix`), `description`,
+    `campaign` from `template_campaigns`, and sometimes a `deadlineDuration` from
+    `durations`. Name and description are always sent, because the vendor's SDK cannot read
+    a template without them (spec/README.md, known drift 3)."""
     body = {
         "name": draw(names(name_prefix)),
-        "description": draw(st.text(max_size=40)),
-        "campaign": campaign,
+        "description": draw(printable_text()),
+        "campaign": draw(template_campaigns(campaign_type, name_prefix=name_prefix, now=now)),
     }
     if draw(st.booleans()):
         body["deadlineDuration"] = draw(durations())
     return body
-
-
-def _selection(values: st.SearchStrategy[str]) -> st.SearchStrategy[dict]:
-    return st.fixed_dictionaries(
-        {
-            "type": st.sampled_from(["LIST", "RANGE"]),
-            "values": st.lists(values, min_size=1, max_size=4),
-        },
-        optional={"interval": st.integers(1, 12)},
-    )
-
-
-def schedules() -> st.SearchStrategy[dict]:
-    """A Schedule: type and hours required; days, months, expiration, timeZoneId optional."""
-    return st.fixed_dictionaries(
-        {
-            "type": st.sampled_from(["WEEKLY", "MONTHLY", "ANNUALLY", "CALENDAR"]),
-            "hours": _selection(st.integers(0, 23).map(str)),
-        },
-        optional={
-            "days": _selection(st.sampled_from(["MON", "TUE", "WED", "1", "15", "L"])),
-            "months": _selection(st.integers(1, 12).map(str)),
-            "expiration": st.one_of(st.none(), st.just("2030-01-23T04:56:07.000Z")),
-            "timeZoneId": st.sampled_from(["CST", "UTC", "Europe/Paris"]),
-        },
-    )
-
-
-def invalid_schedules() -> st.SearchStrategy[tuple[dict, str]]:
-    base = {"type": "WEEKLY", "hours": {"type": "LIST", "values": ["1"]}}
-    return st.sampled_from(
-        [
-            ({"hours": base["hours"]}, "type is required"),
-            ({"type": "WEEKLY"}, "hours is required"),
-            ({**base, "type": "DAILY"}, "type is WEEKLY, MONTHLY, ANNUALLY or CALENDAR"),
-            ({**base, "hours": {"type": "LIST"}}, "values is required"),
-            ({**base, "hours": {"type": "EVERY", "values": ["1"]}}, "LIST or RANGE"),
-            ({**base, "expiration": "soon"}, "expiration is a date-time"),
-        ]
-    )
