@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -19,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from emulator import http_errors
+from emulator import http_errors, token_endpoint
 from emulator.api_operations import HANDLERS, Call
 from emulator.auth import AuthError, TokenService
 from emulator.config import EmulatorConfig
@@ -33,7 +32,6 @@ from emulator.request_contract import OperationContract, RequestRejected, load_c
 from emulator.tenants import TenantRegistry
 
 API_PREFIX = "/v3"
-_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class Emulator:
@@ -103,16 +101,8 @@ class Emulator:
         return JSONResponse(body, status_code=contract.success_status, headers=headers)
 
     async def issue_token(self, request: Request) -> Response:
-        """POST /oauth/token: client credentials from the form body or the query string."""
-        fields = dict(request.query_params)
-        fields.update(parse_qsl((await request.body()).decode("utf-8", "replace")))
-        if fields.get("grant_type") != "client_credentials":
-            return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
-        try:
-            token = self.tokens.issue(fields.get("client_id", ""), fields.get("client_secret", ""))
-        except AuthError as error:
-            return JSONResponse({"error": str(error)}, status_code=401)
-        return JSONResponse(token, headers={"Cache-Control": "no-store"})
+        """POST /oauth/token (RFC 6749 client credentials, see emulator.token_endpoint)."""
+        return await token_endpoint.issue_token(request, self.tokens)
 
     # --- violations --------------------------------------------------------------------------
     def _violation(self, request, contract, status, reason, authorization) -> None:
@@ -162,16 +152,23 @@ def _api_routes(emulator: Emulator) -> list[Route]:
 
     # Literal segments must win over {id}: /campaigns/delete before /campaigns/{id}.
     ordered = sorted(by_path, key=lambda path: (path.count("{"), path))
-    return [
-        Route(API_PREFIX + path, endpoint_for(by_path[path]), methods=_ALL_METHODS)
-        for path in ordered
-    ]
+    return [_AnyMethodRoute(API_PREFIX + path, endpoint_for(by_path[path])) for path in ordered]
+
+
+class _AnyMethodRoute(Route):
+    """Every method reaches the pipeline, which answers 405 with the path's own Allow header
+    (a plain Route would answer unknown methods with its own method list)."""
+
+    def __init__(self, path: str, endpoint) -> None:
+        super().__init__(path, endpoint)
+        self.methods = None  # Route then neither filters methods nor answers 405 itself
 
 
 async def _not_found(request: Request, exc: HTTPException) -> Response:
     if exc.status_code == 404:
         return http_errors.error_response(404, f"No operation at {request.url.path}")
-    return http_errors.error_response(exc.status_code, exc.detail)
+    # Starlette's 405 carries the route's Allow header (RFC 9110 15.5.6): keep it.
+    return http_errors.error_response(exc.status_code, exc.detail, exc.headers)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
