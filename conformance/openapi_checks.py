@@ -6,6 +6,10 @@
 - `documented_error_shape`: every error body has the documented shape and a trackingId;
 - `undocumented_properties`: members a response carries that its schema does not declare:
   recorded for the report, failing only in strict mode.
+
+Schemathesis' convention: a check raises on failure and returns True for a response it does
+not apply to; returning None means it judged the response and found it right. The check
+lists each test mode runs, and what each check holds the server to, are at the end.
 """
 
 from __future__ import annotations
@@ -13,9 +17,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import Failure
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ensure_resource_availability,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+    use_after_free,
+)
 
 import spec
+from conformance.tally import current_tally, observed
 
 # Statuses a schema-valid request may still get, and the documented reason.
 JUSTIFIED_REJECTIONS: dict[str, dict[int, str]] = {
@@ -56,7 +72,6 @@ for _, _path, _operation in spec.operations():
             404, "a generated id names no object"
         )
 
-UNDOCUMENTED: list[tuple[str, str]] = []  # (operationId, JSON pointer), for the report
 STRICT = {"enabled": False}
 
 
@@ -73,13 +88,13 @@ def _operation_id(case) -> str:
 
 def valid_data_is_accepted(ctx, response, case) -> bool | None:
     if case.meta is None or case.meta.generation.mode.value != "positive":
-        return None
+        return True  # not a schema-valid request: nothing to judge
     status = response.status_code
     if 200 <= status < 300:
-        return True
+        return None
     justified = JUSTIFIED_REJECTIONS.get(_operation_id(case), {})
     if status in justified:
-        return True
+        return None
     raise ContractFailure(
         case.operation.label,
         "Schema-valid request rejected",
@@ -92,7 +107,7 @@ def valid_data_is_accepted(ctx, response, case) -> bool | None:
 def documented_error_shape(ctx, response, case) -> bool | None:
     status = response.status_code
     if status < 400:
-        return None
+        return True  # not an error
     body = _json(response)
     if status == 401:
         ok = isinstance(body, dict) and isinstance(body.get("error"), str)
@@ -117,7 +132,7 @@ def documented_error_shape(ctx, response, case) -> bool | None:
             f"The document says: {expected}.\nThe server did: answered "
             f"{status} {response.text[:300]}",
         )
-    return True
+    return None
 
 
 def undocumented_properties(ctx, response, case) -> bool | None:
@@ -125,16 +140,16 @@ def undocumented_properties(ctx, response, case) -> bool | None:
     documented = operation["responses"].get(str(response.status_code))
     body = _json(response)
     if documented is None or body is None:
-        return None
+        return True  # no documented JSON body to compare with
     content = spec.deref(documented).get("content", {})
     media = content.get("application/json")
     if media is None:
-        return None
+        return True
     found = sorted(set(_extra_members(body, spec.deref(media["schema"]), "")))
     if not found:
-        return True
+        return None
     for pointer in found:
-        UNDOCUMENTED.append((operation["operationId"], pointer))
+        current_tally().saw_undocumented(operation["operationId"], pointer)
     if STRICT["enabled"]:
         raise ContractFailure(
             case.operation.label,
@@ -142,7 +157,7 @@ def undocumented_properties(ctx, response, case) -> bool | None:
             f"The document says: the response schema declares its members."
             f"\nThe server did: answered undeclared {', '.join(found)}",
         )
-    return True
+    return None
 
 
 def _extra_members(value: Any, schema: dict, pointer: str):
@@ -168,3 +183,102 @@ def _json(response) -> Any:
         return json.loads(response.content or b"null")
     except ValueError:
         return None
+
+
+# What each check holds the server to, for the report's columns: (kind, sentence).
+DESCRIBED: dict[str, tuple[str, str]] = {
+    "not_a_server_error": ("schemathesis", "No response is a 5xx server error."),
+    "status_code_conformance": (
+        "schemathesis",
+        "The status code is one the operation documents.",
+    ),
+    "content_type_conformance": (
+        "schemathesis",
+        "The Content-Type is one the documented response declares.",
+    ),
+    "response_schema_conformance": (
+        "schemathesis",
+        "The body matches the documented response schema.",
+    ),
+    "response_headers_conformance": (
+        "schemathesis",
+        "The documented response headers are present and match their schemas.",
+    ),
+    "ignored_auth": (
+        "schemathesis",
+        "An operation that requires authentication refuses requests without valid credentials.",
+    ),
+    "use_after_free": (
+        "schemathesis",
+        "A deleted resource is no longer served (404 after DELETE).",
+    ),
+    "negative_data_rejection": (
+        "schemathesis",
+        "A request that breaks the schema is rejected with a 4xx.",
+    ),
+    "ensure_resource_availability": (
+        "schemathesis",
+        "A resource just created is available to the operations its links lead to.",
+    ),
+    "valid_data_is_accepted": (
+        "suite",
+        "A schema-valid request is accepted, unless a documented rule forbids it.",
+    ),
+    "documented_error_shape": (
+        "suite",
+        "Every error body has the documented shape (ErrorResponseDto with a trackingId; "
+        "401 and 429 bodies as documented).",
+    ),
+    "undocumented_properties": (
+        "suite",
+        "Response members are those the schema declares (fails only with --strict).",
+    ),
+}
+
+# The checks each kind of schemathesis test runs, each counting what it judges per operation.
+POSITIVE_CHECKS = [
+    observed(check)
+    for check in (
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        response_headers_conformance,
+        ignored_auth,
+        use_after_free,
+        valid_data_is_accepted,
+        documented_error_shape,
+        undocumented_properties,
+    )
+]
+NEGATIVE_CHECKS = [
+    observed(check)
+    for check in (
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        negative_data_rejection,
+        documented_error_shape,
+    )
+]
+# Links chain valid requests whose ids come from earlier answers: the schema-level checks apply;
+# `valid_data_is_accepted` does not (a step may legitimately hit a lifecycle rule).
+STATEFUL_CHECKS = [
+    observed(check)
+    for check in (
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_schema_conformance,
+        response_headers_conformance,
+        use_after_free,
+        ensure_resource_availability,
+        documented_error_shape,
+        undocumented_properties,
+    )
+]
+
+
+def names(checks: list) -> list[str]:
+    return [check.__name__ for check in checks]

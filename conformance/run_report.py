@@ -1,208 +1,261 @@
-"""Turn a conformance run into the report model and write the run folder at the end.
+"""One collector per session: pytest's reports in, the run's `RunResult` out.
 
-Each test's outcome becomes a `CheckRecord` (operation x check, or a run-wide rule) carrying
-the document's sentence it checks, and, for a failure, the last exchange that decided it.
-Status codes and undocumented members seen on the way are collected per test (in the
-process that ran it, so pytest-xdist works: they travel in the report's user_properties) and
-gathered by the process that writes the run folder.
+Each test contributes, as data its report carries (so pytest-xdist workers can send it):
+the rules it declares (`@pytest.mark.rules`), the checks it declares (`@pytest.mark.checks`),
+its `TestTally` (rules exercised, checks judged per operation, status codes, undocumented
+members) and, when a rule was broken, the `RuleBreach` itself. The collector folds the
+contributions into one record per (operation, check) and one per rule of the catalogue,
+and counts every outcome pytest counts, so the files agree with pytest's summary line.
 """
 
 from __future__ import annotations
 
-import re
-import time
-from collections import defaultdict
-from datetime import UTC, datetime
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pytest
 
-import spec
-from conformance import openapi_checks
-from conformance.documents import SAYS
+from conformance.rules import RULES, RuleBreach
+from conformance.tally import TestTally, tallying
 from reports.model import (
+    TEST_OUTCOMES,
     CheckRecord,
     Exchange,
-    RunMetadata,
-    RunResult,
-    installed_versions,
-    spec_file_digest,
+    Observed,
+    TestOutcome,
+    fold_outcomes,
 )
-from reports.redaction import default_redactor
-from reports.run_folder import write_run
 
-_OPERATION_IDS = frozenset(op["operationId"] for _, _, op in spec.operations())
-_COLLECTED = pytest.StashKey[dict]()
-_RECORDS = pytest.StashKey[list]()
-_SEEN = pytest.StashKey[dict]()
-_FOLDER = pytest.StashKey[Path]()
-_T0 = pytest.StashKey[tuple[float, str]]()
-
-# test function -> (check name, kind, document rule or None)
-_SCOPED = {
-    "test_operation_honours_the_spec": ("schemathesis {mode}", "schema", None),
-    "test_401_without_a_token": ("401 without a token", "auth", "401"),
-    "test_403_with_a_token_lacking_the_authority": ("403 without the authority", "auth", "403"),
-    "test_unknown_ids_are_404": ("404 for an unknown id", "error-shape", "not-found"),
-    "test_malformed_bodies_are_400": ("400 for a malformed body", "error-shape", "400"),
-    "test_each_documented_filter_returns_only_matching_items": ("filters", "collection", None),
-    "test_undocumented_fields_operators_and_bad_syntax_are_400": (
-        "undocumented filters refused",
-        "collection",
-        None,
-    ),
-    "test_sorters_ascending_descending_and_multi_key": ("sorters", "collection", None),
-    "test_pages_concatenate_without_gaps_or_duplicates": ("paging", "collection", "paging"),
-    "test_count_is_the_filtered_total_and_limit_is_bounded": (
-        "count and limit",
-        "collection",
-        "count",
-    ),
-}
+_TALLY = pytest.StashKey[TestTally]()
+_DATA = "conformance"  # the user_properties key the collected data travels under
 
 
-def register(config: pytest.Config) -> None:
-    _CONFIG["config"] = config
-    config.stash[_RECORDS] = []
-    config.stash[_SEEN] = defaultdict(set)
-    config.stash[_T0] = (time.monotonic(), datetime.now(UTC).isoformat(timespec="seconds"))
+@dataclass
+class _Part:
+    """One test's verdict on one rule or check."""
+
+    outcome: str
+    cases: int = 0
+    failures: int = 0
+    reason: str = ""
+    exchange: dict[str, Any] | None = None
+    test: str = ""
+    duration_ms: float = 0.0
 
 
-def observe(item: pytest.Item):
-    """A GuestSession observer collecting, for `item`, status codes and the last exchange."""
-    collected = {"statuses": defaultdict(set), "last": None}
-    item.stash[_COLLECTED] = collected
+@dataclass(eq=False)  # a plugin object: pluggy keeps it in sets
+class RunCollector:
+    """The session's bookkeeping (a pytest plugin object: its methods are hooks)."""
 
-    def observer(operation, request, response) -> None:
-        collected["statuses"][operation.operation_id].add(response.status_code)
-        collected["last"] = response
+    config: pytest.Config
+    check_kinds: dict[str, str] = field(default_factory=dict)  # check name -> kind
+    check_documented: dict[str, str] = field(default_factory=dict)
+    tests: list[TestOutcome] = field(default_factory=list)
+    rule_parts: dict[str, list[_Part]] = field(default_factory=dict)
+    check_parts: dict[tuple[str, str], list[_Part]] = field(default_factory=dict)
+    statuses: dict[str, set[int]] = field(default_factory=dict)
+    undocumented: dict[str, set[str]] = field(default_factory=dict)
 
-    return observer
+    # --- in the process that runs the test ------------------------------------------------
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem):
+        tally = item.stash[_TALLY] = TestTally()
+        with tallying(tally):
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report: pytest.TestReport = outcome.get_result()
+        if report.when == "teardown" or (report.when == "setup" and report.passed):
+            return
+        tally = item.stash.get(_TALLY, TestTally())
+        data: dict[str, Any] = {
+            "rules": [rule for mark in item.iter_markers("rules") for rule in mark.args],
+            "checks": [check for mark in item.iter_markers("checks") for check in mark.args],
+            "operation": _operation_param(item),
+            "tally": tally.to_data(),
+            "breach": None,
+        }
+        if call.excinfo is not None and isinstance(call.excinfo.value, RuleBreach):
+            breach = call.excinfo.value
+            data["breach"] = {
+                "rule": breach.rule.id,
+                "did": breach.did,
+                "exchange": asdict(breach.exchange) if breach.exchange else None,
+            }
+        report.user_properties.append((_DATA, data))
+
+    # --- in the process that writes the reports --------------------------------------------
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        category = self._category(report)
+        if category in TEST_OUTCOMES:
+            self.tests.append(
+                TestOutcome(
+                    nodeid=report.nodeid,
+                    outcome=category,
+                    phase=report.when,
+                    message=_message(report),
+                    duration_ms=report.duration * 1000,
+                )
+            )
+        data = dict(report.user_properties).get(_DATA)
+        if data is not None:
+            self._contribute(report, category, data)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and not hasattr(self.config, "workerinput"):
+            self.tests.append(
+                TestOutcome(report.nodeid or "(collection)", "error", "collect", _message(report))
+            )
+
+    def _category(self, report: pytest.TestReport) -> str:
+        # The same call pytest's terminal makes, so the counts match its summary line.
+        category, _, _ = self.config.hook.pytest_report_teststatus(
+            report=report, config=self.config
+        )
+        return category
+
+    def _contribute(self, report: pytest.TestReport, category: str, data: dict) -> None:
+        tally = data["tally"]
+        for operation, codes in tally["statuses"].items():
+            self.statuses.setdefault(operation, set()).update(codes)
+        for operation, pointers in tally["undocumented"].items():
+            self.undocumented.setdefault(operation, set()).update(pointers)
+        stopped = _stopped(report, category)
+        breach = data["breach"]
+        duration = report.duration * 1000
+        for rule_id in dict.fromkeys([*data["rules"], *tally["rules"]]):
+            exercised = tally["rules"].get(rule_id, 0)
+            if breach and breach["rule"] == rule_id:
+                part = _Part("fail", exercised, 1, breach["did"], breach["exchange"])
+            elif stopped is not None:
+                part = stopped(exercised, breach)
+            elif exercised:
+                part = _Part("pass", exercised)
+            else:
+                part = _Part("not-run", reason="declared but never exercised in this test")
+            part.test, part.duration_ms = report.nodeid, duration
+            self.rule_parts.setdefault(rule_id, []).append(part)
+        judged = tally["checks"]
+        operations = set(judged)
+        if data["operation"]:
+            operations.add(data["operation"])
+        for operation in sorted(operations):
+            for name in dict.fromkeys([*data["checks"], *judged.get(operation, {})]):
+                seen = judged.get(operation, {}).get(name)
+                if seen and seen["failures"]:
+                    part = _Part(
+                        "fail", seen["cases"], seen["failures"], seen["failure"], seen["exchange"]
+                    )
+                elif stopped is not None and not (category == "failed" and _any_failed(judged)):
+                    part = stopped(seen["cases"] if seen else 0, None)
+                elif seen and seen["cases"]:
+                    part = _Part("pass", seen["cases"])
+                else:
+                    declined = seen["not_applicable"] if seen else 0
+                    part = _Part(
+                        "not-run", reason=f"no response it applies to ({declined} declined)"
+                    )
+                part.test, part.duration_ms = report.nodeid, duration
+                self.check_parts.setdefault((operation, name), []).append(part)
+
+    # --- the result ----------------------------------------------------------------------
+    def records(self) -> list[CheckRecord]:
+        records = [
+            _folded(
+                "check",
+                key[0],
+                key[1],
+                self.check_kinds.get(key[1], "schemathesis"),
+                self.check_documented.get(key[1], ""),
+                "",
+                parts,
+            )
+            for key, parts in self.check_parts.items()
+        ]
+        for rule in RULES.values():
+            parts = self.rule_parts.get(rule.id) or [
+                _Part("not-run", reason="no test of this run checks it")
+            ]
+            records.append(
+                _folded("rule", None, rule.id, rule.kind, rule.sentence, rule.source, parts)
+            )
+        return records
+
+    def observed(self) -> dict[str, Observed]:
+        operations = self.statuses.keys() | self.undocumented.keys()
+        return {
+            op: Observed(
+                tuple(sorted(self.statuses.get(op, ()))),
+                tuple(sorted(self.undocumented.get(op, ()))),
+            )
+            for op in sorted(operations)
+        }
+
+    def failed_so_far(self) -> int:
+        return sum(test.outcome in ("failed", "error") for test in self.tests)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call):
-    outcome = yield
-    report = outcome.get_result()
-    collected = item.stash.get(_COLLECTED, None)
-    if collected is None or report.when != "call":
-        return
-    report.user_properties.append(
-        ("cc_statuses", {op: sorted(codes) for op, codes in collected["statuses"].items()})
-    )
-    if report.failed and collected["last"] is not None:
-        exchange = Exchange.from_response(collected["last"])
-        report.user_properties.append(("cc_exchange", exchange.__dict__))
-    found, openapi_checks.UNDOCUMENTED[:] = list(openapi_checks.UNDOCUMENTED), []
-    if found:
-        report.user_properties.append(("cc_undocumented", found))
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    config = _CONFIG.get("config")
-    if config is None or _RECORDS not in config.stash or hasattr(config, "workerinput"):
-        return
-    if report.when == "call" or (report.when == "setup" and report.skipped):
-        config.stash[_RECORDS].append(_record(report, config.stash[_SEEN]))
-
-
-_CONFIG: dict[str, pytest.Config] = {}
-
-
-def _record(report: pytest.TestReport, seen: dict[str, set[int]]) -> CheckRecord:
-    properties = dict(report.user_properties)
-    for operation_id, codes in properties.get("cc_statuses", {}).items():
-        seen[operation_id].update(codes)
-    name = report.nodeid.split("::")[-1]
-    function, _, params = name.partition("[")
-    params = params.rstrip("]").split("-")
-    operation_id = None
-    check, kind, rule = (
-        f"lifecycle: {function.removeprefix('test_').replace('_', ' ')}",
-        "lifecycle",
-        None,
-    )
-    if function in _SCOPED:
-        check, kind, rule = _SCOPED[function]
-        operation_id = next((p for p in params if p in _OPERATION_IDS), None)
-        mode = next((p for p in params if p in ("positive", "negative")), "")
-        check = check.format(mode=mode)
-    outcome = "pass" if report.passed else "fail" if report.failed else "skip"
-    reason = ""
-    if report.skipped and isinstance(report.longrepr, tuple):
-        reason = str(report.longrepr[2]).removeprefix("Skipped: ")
-    elif report.failed:
-        reason = _summary(report.longreprtext)
-    exchange = properties.get("cc_exchange")
-    undocumented = [pointer for op, pointer in properties.get("cc_undocumented", [])]
+def _folded(record_type, operation, name, kind, documented, source, parts) -> CheckRecord:
+    outcome = fold_outcomes(part.outcome for part in parts) or "not-run"
+    deciding = next(part for part in parts if part.outcome == outcome)
+    exchange = deciding.exchange
     return CheckRecord(
-        operation_id=operation_id,
-        check=check,
+        record_type=record_type,
+        operation_id=operation,
+        check=name,
         kind=kind,
         outcome=outcome,
-        reason=reason,
-        documented=SAYS.get(rule, "") if rule else _documented(report.longreprtext),
+        reason="" if outcome == "pass" else deciding.reason,
+        documented=documented,
+        source=source,
+        cases=sum(part.cases for part in parts),
+        failures=sum(part.failures for part in parts),
         exchange=Exchange(**exchange) if exchange else None,
-        status_codes_seen=sorted(properties.get("cc_statuses", {}).get(operation_id, [])),
-        undocumented_properties=undocumented,
-        duration_ms=report.duration * 1000,
+        tests=sorted({part.test for part in parts if part.test}),
+        duration_ms=sum(part.duration_ms for part in parts),
     )
 
 
-def _summary(text: str) -> str:
-    # pytest prefixes the exception's lines with "E   "; the report wants the sentences.
-    text = "\n".join(re.sub(r"^E\s+", "", line) for line in text.splitlines())
-    says = re.search(r"The document says:.*?(?:\n.*The server did:[^\n]*)", text)
-    if says:
-        return says.group(0).strip()
-    lines = [line for line in text.splitlines() if line.strip()]
-    return "\n".join(lines[-6:])[:2000]
+def _stopped(report: pytest.TestReport, category: str):
+    """For a test that did not run to its end: the verdict of a rule or check it did not
+    decide, given how often it was exercised; None for a test that ran to its end."""
+    if category in ("skipped", "xfailed"):
+        reason = _message(report)
+        return lambda exercised, breach: _Part("skip", exercised, reason=reason)
+    if category not in ("failed", "error"):
+        return None
+    reason = f"the test stopped ({_message(report).splitlines()[0] if _message(report) else ''})"
+
+    def verdict(exercised: int, breach: dict | None) -> _Part:
+        if breach is not None:  # another rule broke: what ran before it stands
+            if exercised:
+                return _Part("pass", exercised)
+            return _Part("not-run", reason=f"the test stopped at a breach of {breach['rule']}")
+        return _Part("error", exercised, reason=reason)
+
+    return verdict
 
 
-def _documented(text: str) -> str:
-    found = re.search(r"The document says: ([^\n]*)", text or "")
-    return found.group(1) if found else ""
+def _any_failed(judged: dict) -> bool:
+    return any(check["failures"] for checks in judged.values() for check in checks.values())
 
 
-def write(
-    config: pytest.Config, metadata_fields: dict[str, Any], secrets: list[str] = ()
-) -> Path | None:
-    """Write the run folder; `secrets` (client secret, tokens) never reach a file."""
-    redactor = default_redactor()
-    for secret in secrets:
-        if secret:
-            redactor.register(secret)
-
-    records = list(config.stash[_RECORDS])
-    for operation_id, codes in sorted(config.stash[_SEEN].items()):
-        records.append(
-            CheckRecord(
-                operation_id=operation_id,
-                check="status codes observed",
-                kind="schema",
-                outcome="pass",
-                reason="every status code the run saw for this operation",
-                status_codes_seen=sorted(codes),
-            )
-        )
-    started, started_at = config.stash[_T0]
-    metadata = RunMetadata(
-        spec_digest=spec_file_digest(),
-        started_at=started_at,
-        duration_s=round(time.monotonic() - started, 3),
-        suite_version=installed_versions(["certification-campaigns-conformance"])[
-            "certification-campaigns-conformance"
-        ],
-        dependency_versions=installed_versions(
-            ["schemathesis", "hypothesis", "pytest", "requests", "jsonschema"]
-        ),
-        **metadata_fields,
-    )
-    folder = write_run(RunResult(metadata, records), config.getoption("--report-dir"), redactor)
-    config.stash[_FOLDER] = folder
-    return folder
+def _operation_param(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("operation_id") if callspec is not None else None
 
 
-def folder_of(config: pytest.Config) -> Path | None:
-    return config.stash.get(_FOLDER, None)
+def _message(report) -> str:
+    if report.skipped and isinstance(report.longrepr, tuple):
+        return str(report.longrepr[2]).removeprefix("Skipped: ")
+    if hasattr(report, "wasxfail") and report.skipped:
+        return f"xfail: {report.wasxfail}"
+    if report.passed:
+        return ""
+    text = report.longreprtext or ""
+    lines = [line.removeprefix("E").strip() for line in text.splitlines() if line.startswith("E ")]
+    return "\n".join(lines[:8])[:2000] if lines else "\n".join(text.splitlines()[-6:])[:2000]

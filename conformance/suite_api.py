@@ -9,7 +9,7 @@ import requests
 
 import spec
 from conformance.client.guest_session import GuestSession
-from conformance.documents import ContractBreach, says
+from conformance.rules import expect
 
 
 class TransitionTimeout(AssertionError):
@@ -68,12 +68,12 @@ class SuiteApi:
             status = campaign.get("status")
             if status in wanted:
                 return campaign
-            if status not in passing:
-                raise ContractBreach(
-                    f"The document says: {says('created-pending-then-staged')}\n"
-                    f"The server did: campaign {campaign_id} went to {status}, expected "
-                    f"{sorted(passing)} then {sorted(wanted)}"
-                )
+            expect(
+                status in passing,
+                "created-pending-then-staged",
+                f"campaign {campaign_id} went to {status}, expected {sorted(passing)} then "
+                f"{sorted(wanted)}",
+            )
             if time.monotonic() > deadline:
                 raise TransitionTimeout(
                     f"campaign {campaign_id} still {status} after {self.poll_timeout:.0f}s"

@@ -10,7 +10,7 @@ import requests
 
 import spec
 from conformance.client import Credentials, TokenSource
-from conformance.documents import described, expect
+from conformance.rules import expect
 from conformance.suite_api import SuiteApi
 
 OPERATIONS = sorted(op["operationId"] for _, _, op in spec.operations())
@@ -46,6 +46,7 @@ def _sample_body(operation_id: str):
     }.get(operation_id, {})
 
 
+@pytest.mark.rules("401")
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_401_without_a_token(suite_api: SuiteApi, operation_id):
     skip_writes_when_read_only(suite_api, operation_id)
@@ -55,7 +56,7 @@ def test_401_without_a_token(suite_api: SuiteApi, operation_id):
         response = suite_api.call(operation_id, body=_sample_body(operation_id), **PATH)
     finally:
         session.authenticate = True
-    expect(response.status_code == 401, "401", described(response))
+    expect(response.status_code == 401, "401", response)
     body = response.json()
     expect(
         isinstance(body, dict) and isinstance(body.get("error"), str),
@@ -82,6 +83,7 @@ def limited_session(target, suite_api: SuiteApi):
     return TokenSource(target.base_url, credentials)
 
 
+@pytest.mark.rules("403", "error-response-body")
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_403_with_a_token_lacking_the_authority(suite_api, limited_session, operation_id):
     skip_writes_when_read_only(suite_api, operation_id)
@@ -92,34 +94,37 @@ def test_403_with_a_token_lacking_the_authority(suite_api, limited_session, oper
         headers={"Authorization": f"Bearer {token}"},
         **PATH,
     )
-    expect(response.status_code == 403, "403", described(response))
+    expect(response.status_code == 403, "403", response)
     _error_shape(response)
 
 
 ID_OPERATIONS = [op["operationId"] for _, path, op in spec.operations() if "{id}" in path]
 
 
+@pytest.mark.rules("not-found", "error-response-body")
 @pytest.mark.parametrize("operation_id", sorted(ID_OPERATIONS))
 def test_unknown_ids_are_404(suite_api, operation_id):
     skip_writes_when_read_only(suite_api, operation_id)
     response = suite_api.call(operation_id, body=_sample_body(operation_id), **PATH)
-    expect(response.status_code == 404, "not-found", described(response))
+    expect(response.status_code == 404, "not-found", response)
     _error_shape(response)
 
 
 BODY_OPERATIONS = [op["operationId"] for _, _, op in spec.operations() if "requestBody" in op]
 
 
+@pytest.mark.rules("400", "error-response-body")
 @pytest.mark.parametrize("operation_id", sorted(BODY_OPERATIONS))
 @pytest.mark.parametrize("raw", [b"{not json", b'"a string"'], ids=["not-json", "wrong-type"])
 def test_malformed_bodies_are_400(suite_api, operation_id, raw, writable):
     response = suite_api.call(operation_id, body=raw, **PATH)
     # An id in the path may be checked first: 404 is as documented as 400 then.
     allowed = {400, 404} if "{id}" in spec.operation_by_id(operation_id)[1] else {400}
-    expect(response.status_code in allowed, "400", described(response))
+    expect(response.status_code in allowed, "400", response)
     _error_shape(response)
 
 
+@pytest.mark.rules("429")
 def test_429_carries_retry_after(target, suite_api):
     if target.control is None:
         pytest.skip("exceeding a tenant's rate limit on purpose would disturb its other clients")
@@ -140,7 +145,7 @@ def test_429_carries_retry_after(target, suite_api):
     headers = {"Authorization": f"Bearer {token}"}
     statuses = [requests.get(f"{base}/v3/campaigns", headers=headers, timeout=10) for _ in range(3)]
     limited = statuses[-1]
-    expect(limited.status_code == 429, "429", described(limited))
+    expect(limited.status_code == 429, "429", limited)
     retry_after = limited.headers.get("Retry-After", "")
     expect(
         retry_after.isdigit() and int(retry_after) >= 1,
@@ -164,4 +169,9 @@ def _error_shape(response: requests.Response) -> None:
         and isinstance(body.get("messages"), list)
         and body["messages"]
     )
-    expect(bool(ok), "400", f"answered an error without trackingId/messages: {body!r}")
+    expect(
+        bool(ok),
+        "error-response-body",
+        f"answered an error without trackingId/messages: {body!r}",
+        response=response,
+    )

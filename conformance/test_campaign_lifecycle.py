@@ -14,7 +14,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, rule
 
-from conformance.documents import described, expect
+from conformance.rules import described, expect
 from conformance.suite_api import SuiteApi
 
 TYPE_FIELDS = {
@@ -104,7 +104,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             body=[{"op": "replace", "path": "/deadline", "value": self.in_days(30)}],
         )
         response = self.api.call("startCampaign", id=campaign_id, body={"timeZone": zone})
-        expect(response.status_code == 202, "activate-only-staged", described(response))
+        expect(response.status_code == 202, "activate-only-staged", response)
         campaign = self.api.wait_for_status(campaign_id, {"ACTIVE"}, {"STAGED", "ACTIVATING"})
         expect(
             campaign.get("totalCertifications", 0) >= 1,
@@ -120,6 +120,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             response.status_code == 400,
             "activate-only-staged",
             f"activated a campaign that is not staged: {described(response)}",
+            response=response,
         )
 
     @rule()
@@ -127,7 +128,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
         campaign = self.api.create_campaign(type="MANAGER", deadline=self.in_days(-1))
         self.api.wait_for_status(campaign["id"], {"STAGED"}, {"PENDING"})
         response = self.api.call("startCampaign", id=campaign["id"])
-        expect(response.status_code == 400, "activate-future-deadline", described(response))
+        expect(response.status_code == 400, "activate-future-deadline", response)
 
     # --- completion ----------------------------------------------------------------------
     @rule(campaign_id=active, action=st.sampled_from(["APPROVE", "REVOKE"]))
@@ -139,6 +140,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             response.status_code == 400,
             "complete-past-due",
             f"completed a campaign that is not past due: {described(response)}",
+            response=response,
         )
 
     @rule(campaign_id=consumes(active), action=st.sampled_from(["APPROVE", "REVOKE", None]))
@@ -150,7 +152,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
         self.clock.advance_clock(max(0.0, (due - self.clock.now()).total_seconds()) + 3600)
         body = {"autoCompleteAction": action} if action else None
         response = self.api.call("completeCampaign", id=campaign_id, body=body)
-        expect(response.status_code == 202, "complete-past-due", described(response))
+        expect(response.status_code == 202, "complete-past-due", response)
         done = self.api.wait_for_status(campaign_id, {"COMPLETED"}, {"ACTIVE", "COMPLETING"})
         expect(
             done.get("completedCertifications") == done.get("totalCertifications"),
@@ -177,7 +179,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             id=campaign_id,
             body=[{"op": "replace", "path": f"/{field}", "value": value}],
         )
-        expect(response.status_code == 200, "patch-staged", described(response))
+        expect(response.status_code == 200, "patch-staged", response)
         slim = response.json()
         expect(slim.get(field) == value, "patch-answer", f"answered {field}={slim.get(field)!r}")
         expect("sunsetCommentsRequired" not in slim, "patch-answer", "answered a full Campaign")
@@ -191,7 +193,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             id=campaign_id,
             body=[{"op": "replace", "path": f"/{name}", "value": value}],
         )
-        expect(response.status_code == 400, "patch-active", described(response))
+        expect(response.status_code == 400, "patch-active", response)
         after = self.api.ok("getCampaign", id=campaign_id)
         expect(after.get(name) == before.get(name), "patch-active", f"changed {name} anyway")
 
@@ -203,7 +205,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             id=campaign_id,
             body=[{"op": "replace", "path": "/deadline", "value": deadline}],
         )
-        expect(response.status_code == 200, "patch-active", described(response))
+        expect(response.status_code == 200, "patch-active", response)
 
     @rule(campaign_id=st.one_of(staged, active), field=st.sampled_from(FORBIDDEN_ANY_STATUS))
     def patch_an_unpatchable_field_is_refused(self, campaign_id, field):
@@ -212,13 +214,13 @@ class CampaignLifecycle(RuleBasedStateMachine):
             id=campaign_id,
             body=[{"op": "replace", "path": f"/{field}", "value": "X"}],
         )
-        expect(response.status_code == 400, "patch-staged", described(response))
+        expect(response.status_code == 400, "patch-staged", response)
 
     # --- reports, reassignment, deletion ---------------------------------------------------
     @rule(campaign_id=active, report_type=st.sampled_from(REPORT_TYPES))
     def run_a_report_then_it_is_listed(self, campaign_id, report_type):
         response = self.api.call("startCampaignReport", id=campaign_id, type=report_type)
-        expect(response.status_code == 202, "run-report", described(response))
+        expect(response.status_code == 202, "run-report", response)
         reports = self.api.ok("getCampaignReports", id=campaign_id)
         listed = {report.get("reportType") for report in reports}
         expect(
@@ -238,7 +240,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
             "reassignTo": {"id": "2c9180858082150f0180893dbaa44201", "type": "IDENTITY"},
         }
         response = self.api.call("move", id=campaign_id, body=body)
-        expect(response.status_code == 202, "reassign", described(response))
+        expect(response.status_code == 202, "reassign", response)
         if other != campaign_id:
             body["certificationIds"] = [c["id"] for c in self.clock.certifications(other)][:1]
             refused = self.api.call("move", id=campaign_id, body=body)
@@ -246,22 +248,38 @@ class CampaignLifecycle(RuleBasedStateMachine):
                 refused.status_code == 400,
                 "reassign",
                 f"reassigned another campaign's certification: {described(refused)}",
+                response=refused,
             )
 
     @rule(campaign_id=consumes(staged))
     def delete_then_404_and_gone_from_lists(self, campaign_id):
         response = self.api.call("deleteCampaigns", body={"ids": [campaign_id]})
-        expect(response.status_code == 202, "delete-campaigns", described(response))
+        expect(response.status_code == 202, "delete-campaigns", response)
         gone = self.api.call("getCampaign", id=campaign_id)
         for _ in range(50):  # deletion finishes in the background
             if gone.status_code == 404:
                 break
             gone = self.api.call("getCampaign", id=campaign_id)
-        expect(gone.status_code == 404, "not-found", described(gone))
+        expect(gone.status_code == 404, "not-found", gone)
         listed = self.api.ok("getActiveCampaigns", query={"filters": f'id eq "{campaign_id}"'})
         expect(listed == [], "delete-campaigns", f"still lists {campaign_id}")
 
 
+@pytest.mark.rules(
+    "created-pending-then-staged",
+    "activate-only-staged",
+    "activate-future-deadline",
+    "complete-past-due",
+    "complete-action",
+    "patch-staged",
+    "patch-answer",
+    "patch-active",
+    "run-report",
+    "get-reports",
+    "reassign",
+    "delete-campaigns",
+    "not-found",
+)
 @pytest.mark.usefixtures("writable")
 def test_campaign_lifecycle(suite_api, target):
     CampaignLifecycle.api = suite_api
@@ -269,11 +287,13 @@ def test_campaign_lifecycle(suite_api, target):
     CampaignLifecycle.TestCase().runTest()
 
 
+@pytest.mark.rules("complete-past-due")
 def test_complete_past_due_needs_the_emulator_clock(writable, clock):
     """Made explicit so a tenant run lists the rule it could not check, and why."""
     assert clock is not None
 
 
+@pytest.mark.rules("reassign")
 def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, clock, writable):
     """Deterministic companion of the machine's reassign rule (which hypothesis may not draw)."""
     ids = []
@@ -294,12 +314,25 @@ def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, clock, 
         refused.status_code == 400,
         "reassign",
         f"reassigned another campaign's certification: {described(refused)}",
+        response=refused,
     )
     body["certificationIds"] = [c["id"] for c in clock.certifications(mine)][:1]
     accepted = suite_api.call("move", id=mine, body=body)
-    expect(accepted.status_code == 202, "reassign", described(accepted))
+    expect(accepted.status_code == 202, "reassign", accepted)
 
 
+@pytest.mark.rules(
+    "activate-future-deadline",
+    "patch-staged",
+    "activate-only-staged",
+    "patch-active",
+    "complete-past-due",
+    "run-report",
+    "get-reports",
+    "complete-action",
+    "delete-campaigns",
+    "not-found",
+)
 def test_documented_lifecycle_walkthrough(suite_api, target, writable):
     """Every lifecycle rule once, in the documented order: the machine above explores
     interleavings at random; this walk checks each rule on every run."""
@@ -311,7 +344,7 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
     late = suite_api.create_campaign(type="MANAGER", deadline=in_days(-1, now))["id"]
     suite_api.wait_for_status(late, {"STAGED"}, {"PENDING"})
     refused = suite_api.call("startCampaign", id=late)
-    expect(refused.status_code == 400, "activate-future-deadline", described(refused))
+    expect(refused.status_code == 400, "activate-future-deadline", refused)
 
     renamed = suite_api.ledger.name("walkthrough")
     patched = suite_api.call(
@@ -320,26 +353,27 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
     expect(
         patched.status_code == 200 and patched.json().get("name") == renamed,
         "patch-staged",
-        described(patched),
+        patched,
     )
 
     started = suite_api.call("startCampaign", id=campaign)
-    expect(started.status_code == 202, "activate-only-staged", described(started))
+    expect(started.status_code == 202, "activate-only-staged", started)
     suite_api.wait_for_status(campaign, {"ACTIVE"}, {"STAGED", "ACTIVATING"})
     again = suite_api.call("startCampaign", id=campaign)
-    expect(again.status_code == 400, "activate-only-staged", described(again))
+    expect(again.status_code == 400, "activate-only-staged", again)
 
     name_change = suite_api.call(
         "updateCampaign",
         id=campaign,
         body=[{"op": "replace", "path": "/name", "value": renamed + "!"}],
     )
-    expect(name_change.status_code == 400, "patch-active", described(name_change))
+    expect(name_change.status_code == 400, "patch-active", name_change)
     early = suite_api.call("completeCampaign", id=campaign, body={"autoCompleteAction": "REVOKE"})
-    expect(early.status_code == 400, "complete-past-due", described(early))
+    expect(early.status_code == 400, "complete-past-due", early)
 
     for report_type in REPORT_TYPES:
-        suite_api.call("startCampaignReport", id=campaign, type=report_type)
+        report = suite_api.call("startCampaignReport", id=campaign, type=report_type)
+        expect(report.status_code == 202, "run-report", report)
     listed = {r.get("reportType") for r in suite_api.ok("getCampaignReports", id=campaign)}
     expect(listed == set(REPORT_TYPES), "get-reports", f"listed {sorted(listed)}")
 
@@ -350,16 +384,16 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
         done = suite_api.call(
             "completeCampaign", id=campaign, body={"autoCompleteAction": "REVOKE"}
         )
-        expect(done.status_code == 202, "complete-past-due", described(done))
+        expect(done.status_code == 202, "complete-past-due", done)
         suite_api.wait_for_status(campaign, {"COMPLETED"}, {"ACTIVE", "COMPLETING"})
         decisions = {c["decision"] for c in clock.certifications(campaign)}
         expect(decisions == {"REVOKE"}, "complete-action", f"decided {sorted(decisions)}")
 
     deleted = suite_api.call("deleteCampaigns", body={"ids": [campaign]})
-    expect(deleted.status_code == 202, "delete-campaigns", described(deleted))
+    expect(deleted.status_code == 202, "delete-campaigns", deleted)
     gone = suite_api.call("getCampaign", id=campaign)
     for _ in range(50):
         if gone.status_code == 404:
             break
         gone = suite_api.call("getCampaign", id=campaign)
-    expect(gone.status_code == 404, "not-found", described(gone))
+    expect(gone.status_code == 404, "not-found", gone)

@@ -16,18 +16,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    ensure_resource_availability,
-    ignored_auth,
-    negative_data_rejection,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-    use_after_free,
-)
 
 import spec
 from conformance import openapi_checks
@@ -69,39 +58,9 @@ SCHEMA = schemathesis.openapi.from_dict(documented_spec())
 OPERATIONS = {
     result.ok().definition.raw["operationId"]: result.ok() for result in SCHEMA.get_all_operations()
 }
-POSITIVE_CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    response_headers_conformance,
-    ignored_auth,
-    use_after_free,
-    openapi_checks.valid_data_is_accepted,
-    openapi_checks.documented_error_shape,
-    openapi_checks.undocumented_properties,
-]
-NEGATIVE_CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    negative_data_rejection,
-    openapi_checks.documented_error_shape,
-]
-# Links chain valid requests whose ids come from earlier answers: the schema-level checks apply;
-# `valid_data_is_accepted` does not (a step may legitimately hit a lifecycle rule).
-STATEFUL_CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    response_headers_conformance,
-    use_after_free,
-    ensure_resource_availability,
-    openapi_checks.documented_error_shape,
-    openapi_checks.undocumented_properties,
-]
+POSITIVE_CHECKS = openapi_checks.POSITIVE_CHECKS
+NEGATIVE_CHECKS = openapi_checks.NEGATIVE_CHECKS
+STATEFUL_CHECKS = openapi_checks.STATEFUL_CHECKS
 REFUSED: list[str] = []
 
 
@@ -133,7 +92,13 @@ def _run(strategy, body) -> None:
     run()
 
 
-@pytest.mark.parametrize("mode", ["positive", "negative"])
+@pytest.mark.parametrize(
+    "mode",
+    [
+        pytest.param("positive", marks=pytest.mark.checks(*openapi_checks.names(POSITIVE_CHECKS))),
+        pytest.param("negative", marks=pytest.mark.checks(*openapi_checks.names(NEGATIVE_CHECKS))),
+    ],
+)
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
 def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSession):
     operation = OPERATIONS[operation_id]
@@ -160,6 +125,7 @@ def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSe
         raise
 
 
+@pytest.mark.checks(*openapi_checks.names(STATEFUL_CHECKS))
 def test_stateful_links(openapi_session: GuestSession, pytestconfig):
     """Follow the spec's links: created objects are read, changed and deleted in sequence."""
     if openapi_session.read_only:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, rule
 
-from conformance.documents import described, expect
+from conformance.rules import expect
 from conformance.suite_api import SuiteApi
 
 SCHEDULES = st.fixed_dictionaries(
@@ -90,7 +90,7 @@ class TemplateLifecycle(RuleBasedStateMachine):
             },
         }
         response = self.api.call("createCampaignTemplate", body=body)
-        expect(response.status_code == 200, "template-owner", described(response))
+        expect(response.status_code == 200, "template-owner", response)
         template = response.json()
         expect(
             bool(template.get("ownerRef", {}).get("id")),
@@ -119,7 +119,7 @@ class TemplateLifecycle(RuleBasedStateMachine):
             id=template_id,
             body=[{"op": "replace", "path": path, "value": value}],
         )
-        expect(response.status_code == 200, "template-patchable", described(response))
+        expect(response.status_code == 200, "template-patchable", response)
         node = response.json()
         for part in path.strip("/").split("/"):
             node = node.get(part) if isinstance(node, dict) else None
@@ -132,12 +132,12 @@ class TemplateLifecycle(RuleBasedStateMachine):
             id=template_id,
             body=[{"op": "replace", "path": path, "value": "X"}],
         )
-        expect(response.status_code == 400, "template-patchable", described(response))
+        expect(response.status_code == 400, "template-patchable", response)
 
     @rule(template_id=templates, schedule=SCHEDULES)
     def set_schedule_overwrites(self, template_id, schedule):
         response = self.api.call("setCampaignTemplateSchedule", id=template_id, body=schedule)
-        expect(response.status_code == 204, "schedule-overwrite", described(response))
+        expect(response.status_code == 204, "schedule-overwrite", response)
         stored = self.api.ok("getCampaignTemplateSchedule", id=template_id)
         expect(
             all(stored.get(k) == v for k, v in schedule.items()),
@@ -152,12 +152,10 @@ class TemplateLifecycle(RuleBasedStateMachine):
     def delete_schedule_then_404(self, template_id):
         response = self.api.call("deleteCampaignTemplateSchedule", id=template_id)
         had_one = template_id in self.schedules
-        expect(
-            response.status_code == (204 if had_one else 404), "schedule-404", described(response)
-        )
+        expect(response.status_code == (204 if had_one else 404), "schedule-404", response)
         self.schedules.pop(template_id, None)
         after = self.api.call("getCampaignTemplateSchedule", id=template_id)
-        expect(after.status_code == 404, "schedule-404", described(after))
+        expect(after.status_code == 404, "schedule-404", after)
 
     @rule(template_id=templates)
     def generate_formats_placeholders_and_deadline(self, template_id):
@@ -165,7 +163,7 @@ class TemplateLifecycle(RuleBasedStateMachine):
         before = self._now()
         response = self.api.call("startGenerateCampaignTemplate", id=template_id)
         after = self._now()
-        expect(response.status_code == 200, "generate-placeholders", described(response))
+        expect(response.status_code == 200, "generate-placeholders", response)
         reference = response.json()
         expected = {_render(template["campaign"]["name"], moment) for moment in (before, after)}
         expect(
@@ -189,10 +187,10 @@ class TemplateLifecycle(RuleBasedStateMachine):
     @rule(template_id=consumes(templates))
     def delete_removes_template_and_schedule(self, template_id):
         response = self.api.call("deleteCampaignTemplate", id=template_id)
-        expect(response.status_code == 204, "template-delete", described(response))
+        expect(response.status_code == 204, "template-delete", response)
         for operation_id in ("getCampaignTemplate", "getCampaignTemplateSchedule"):
             gone = self.api.call(operation_id, id=template_id)
-            expect(gone.status_code == 404, "not-found", described(gone))
+            expect(gone.status_code == 404, "not-found", gone)
         self.schedules.pop(template_id, None)
 
     def _now(self) -> datetime:
@@ -204,6 +202,17 @@ def _render(text: str, moment: datetime) -> str:
     return re.sub(r"%[A-Za-z]", lambda m: moment.strftime(PLACEHOLDERS[m.group()]), text)
 
 
+@pytest.mark.rules(
+    "template-owner",
+    "template-scheduled",
+    "template-patchable",
+    "schedule-overwrite",
+    "schedule-404",
+    "generate-placeholders",
+    "generate-deadline",
+    "template-delete",
+    "not-found",
+)
 @pytest.mark.usefixtures("writable")
 def test_template_lifecycle(suite_api, target):
     TemplateLifecycle.api = suite_api
@@ -211,6 +220,7 @@ def test_template_lifecycle(suite_api, target):
     TemplateLifecycle.TestCase().runTest()
 
 
+@pytest.mark.rules("reports-config")
 @pytest.mark.usefixtures("writable")
 def test_reports_configuration_round_trips(suite_api):
     """PUT overwrites, GET returns what was stored; the suite restores the prior value."""
@@ -218,7 +228,7 @@ def test_reports_configuration_round_trips(suite_api):
         response = suite_api.call(
             "setCampaignReportsConfig", body={"identityAttributeColumns": columns}
         )
-        expect(response.status_code == 200, "reports-config", described(response))
+        expect(response.status_code == 200, "reports-config", response)
         stored = suite_api.ok("getCampaignReportsConfig")
         expect(
             stored.get("identityAttributeColumns") == columns,
@@ -227,6 +237,7 @@ def test_reports_configuration_round_trips(suite_api):
         )
 
 
+@pytest.mark.rules("template-scheduled", "schedule-404", "generate-placeholders", "template-delete")
 def test_documented_template_walkthrough(suite_api, target, writable):
     """Every template rule once, in order (the machine above explores interleavings)."""
     template = suite_api.ok(
@@ -240,15 +251,15 @@ def test_documented_template_walkthrough(suite_api, target, writable):
     )
     expect(template.get("scheduled") is False, "template-scheduled", f"answered {template}")
     missing = suite_api.call("getCampaignTemplateSchedule", id=template["id"])
-    expect(missing.status_code == 404, "schedule-404", described(missing))
+    expect(missing.status_code == 404, "schedule-404", missing)
     schedule = {"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}}
     suite_api.call("setCampaignTemplateSchedule", id=template["id"], body=schedule)
     scheduled = suite_api.ok("getCampaignTemplate", id=template["id"]).get("scheduled")
     expect(scheduled is True, "template-scheduled", f"answered scheduled={scheduled!r}")
     deleted = suite_api.call("deleteCampaignTemplateSchedule", id=template["id"])
-    expect(deleted.status_code == 204, "schedule-404", described(deleted))
+    expect(deleted.status_code == 204, "schedule-404", deleted)
     gone = suite_api.call("getCampaignTemplateSchedule", id=template["id"])
-    expect(gone.status_code == 404, "schedule-404", described(gone))
+    expect(gone.status_code == 404, "schedule-404", gone)
 
     before = target.control.now() if target.control else datetime.now(UTC)
     reference = suite_api.ok("startGenerateCampaignTemplate", id=template["id"])
@@ -260,4 +271,4 @@ def test_documented_template_walkthrough(suite_api, target, writable):
         f"named the campaign {reference.get('name')!r}",
     )
     removed = suite_api.call("deleteCampaignTemplate", id=template["id"])
-    expect(removed.status_code == 204, "template-delete", described(removed))
+    expect(removed.status_code == 204, "template-delete", removed)

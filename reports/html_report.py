@@ -1,9 +1,11 @@
 """`report.html`: one self-contained page (inline CSS, no script, no network) for people.
 
-Sections, in the order a reader asks the questions: what was run; which operation failed which
-check (the matrix, one row per documented operation even when nothing ran for it); which
-documented status codes were seen; which undocumented members responses carried; then every
-failure as "the document says / the server did", with a `curl` command to reproduce it.
+Sections, in the order a reader asks the questions: what was run and what pytest counted;
+which operation failed which check (the matrix: one row per documented operation, one column
+per check function); which documented rule held (the rule table); which documented status
+codes were seen; which undocumented members responses carried; every failure as "the document
+says / the server did" with the exchange that decided it and a `curl` to reproduce it; then
+every test pytest did not count as passed. The page fits 1280 px without sideways scrolling.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ from reports.redaction import Redactor, default_redactor
 OUTCOME_LABELS = {
     "pass": ("✓", "pass"),
     "fail": ("✗", "fail"),
+    "error": ("!", "error"),
     "skip": ("○", "skip"),
-    None: ("·", "not run"),
+    "not-run": ("·", "not run"),
+    None: ("·", "no record"),
 }
 
 
@@ -32,10 +36,11 @@ def render_html(result: RunResult, redactor: Redactor | None = None) -> str:
         _header(result),
         _metadata_section(result),
         _matrix_section(result),
-        _run_wide_section(result),
+        _rules_section(result),
         _coverage_section(result),
         _undocumented_section(result),
         _failures_section(result),
+        _tests_section(result),
         _skips_section(result),
     ]
     return (
@@ -53,19 +58,36 @@ def write_html(result: RunResult, path: Path | str, redactor: Redactor | None = 
 
 
 def _header(result: RunResult) -> str:
-    counts = result.outcome_counts()
+    tests = result.test_counts()
+    pytest_line = ", ".join(f"{n} {_TEST_WORDS[o]}" for o, n in tests.items() if n) or "none"
+    records = result.outcome_counts()
+    checks, rules = len(result.check_records()), len(result.rule_records())
+    record_line = ", ".join(f"{n} {o}" for o, n in records.items() if n) or "none"
+    failing = records["fail"] + records["error"]
     verdict = (
-        f"{counts['fail']} check(s) failed; details are under Failures below."
-        if counts["fail"]
-        else "No check failed."
+        f"{failing} record(s) failed or errored; details are under Failures below."
+        if failing
+        else "No check or rule failed."
     )
     return (
         "<header>\n<h1>Certification Campaigns API conformance</h1>\n"
         f'<p class="lead">Run <code>{escape(result.metadata.run_id)}</code> against the '
         f"{escape(result.metadata.target_kind)} at <code>{escape(result.metadata.target_url)}"
-        f"</code>: {counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped. "
-        f"{verdict}</p>\n</header>"
+        f"</code>.</p>\n<p><strong>pytest counted:</strong> {escape(pytest_line)} "
+        "(the summary line of the run).</p>\n"
+        f"<p><strong>Records</strong> ({checks} operation × check, {rules} documented rules): "
+        f"{escape(record_line)}. {verdict}</p>\n</header>"
     )
+
+
+_TEST_WORDS = {
+    "passed": "passed",
+    "failed": "failed",
+    "error": "errors",
+    "skipped": "skipped",
+    "xfailed": "xfailed",
+    "xpassed": "xpassed",
+}
 
 
 def _metadata_section(result: RunResult) -> str:
@@ -81,19 +103,19 @@ def _metadata_section(result: RunResult) -> str:
         ("Hypothesis profile", meta.hypothesis_profile),
         ("Read-only", "yes" if meta.read_only else "no"),
         ("Strict", "yes" if meta.strict else "no"),
+        ("Seed", "random" if meta.seed is None else str(meta.seed)),
     ]
     rows += [(f"{name} version", v) for name, v in sorted(meta.dependency_versions.items())]
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>\n" for k, v in rows)
     return f'<section id="run">\n<h2>Run</h2>\n<dl class="meta">\n{items}</dl>\n</section>'
 
 
-def _outcome_cell(outcome: str | None, link: str | None = None) -> str:
+def _outcome_cell(outcome: str | None, link: str | None = None, detail: str = "") -> str:
     symbol, word = OUTCOME_LABELS[outcome]
     css = f"outcome-{outcome or 'none'}"
-    text = f"{symbol} {word}"
-    if link:
-        text = f'<a href="#{link}">{text}</a>'
-    return f'<td class="cell {css}" title="{word}">{text}</td>'
+    title = f"{word}{': ' + detail if detail else ''}"
+    text = f'<a href="#{link}">{symbol}</a>' if link else symbol
+    return f'<td class="cell {css}" title="{escape(title)}">{text}</td>'
 
 
 def _legend() -> str:
@@ -104,50 +126,85 @@ def _legend() -> str:
     return f'<p class="legend">{spans}</p>'
 
 
+def _breakable(name: str) -> str:
+    """A check name that may wrap after its underscores, so columns stay narrow."""
+    return "_<wbr>".join(escape(part) for part in name.split("_"))
+
+
 def _matrix_section(result: RunResult) -> str:
     checks = result.operation_checks()
     matrix = result.matrix()
     anchors = _failure_anchors(result)
+    cases = _cases_by_cell(result)
     methods = {op.operation_id: f"{op.method} {op.path}" for op in result.operations}
-    head = "".join(f'<th class="check" scope="col">{escape(c)}</th>' for c in checks)
+    kinds = {r.check: r.kind for r in result.check_records()}
+    head = "".join(
+        f'<th class="check" scope="col" title="{escape(kinds[c])} check">{_breakable(c)}'
+        f"{' *' if kinds[c] == 'suite' else ''}</th>"
+        for c in checks
+    )
     rows = []
     for operation_id, cells in matrix.items():
         row_cells = "".join(
-            _outcome_cell(cells[check], anchors.get((operation_id, check))) for check in checks
+            _outcome_cell(
+                cells[check],
+                anchors.get((operation_id, check)),
+                f"{cases.get((operation_id, check), 0)} case(s)",
+            )
+            for check in checks
         )
         endpoint = escape(methods.get(operation_id, "not in the spec"))
         rows.append(
             f'<tr data-operation="{escape(operation_id)}"><th scope="row">'
-            f"{escape(operation_id)}</th><td><code>{endpoint}</code></td>{row_cells}</tr>"
+            f'{escape(operation_id)}<br><code class="endpoint">{endpoint}</code></th>'
+            f"{row_cells}</tr>"
         )
     note = "" if checks else '<p class="muted">No operation-level check ran.</p>'
     return (
         '<section id="matrix">\n<h2>Operations × checks</h2>\n'
-        "<p>One row per operation the spec documents; a cell folds every record of that check "
-        "(any failure fails it).</p>\n"
-        f'{_legend()}\n{note}<div class="scroll"><table class="matrix">\n'
-        f"<thead><tr><th>Operation</th><th>Endpoint</th>{head}</tr></thead>\n<tbody>\n"
+        "<p>One row per operation the spec documents, one column per check function "
+        "(schemathesis' and, marked *, the suite's own); a cell folds the positive, negative "
+        "and stateful tests (any failure fails it). Hover a cell for the cases it judged; "
+        "a failed cell links to its failure.</p>\n"
+        f'{_legend()}\n{note}<table class="matrix">\n'
+        f"<thead><tr><th>Operation</th>{head}</tr></thead>\n<tbody>\n"
         + "\n".join(rows)
-        + "\n</tbody></table></div>\n</section>"
+        + "\n</tbody></table>\n</section>"
     )
 
 
-def _run_wide_section(result: RunResult) -> str:
-    records = result.run_wide_records()
+def _cases_by_cell(result: RunResult) -> dict[tuple[str, str], int]:
+    cases: dict[tuple[str, str], int] = {}
+    for record in result.check_records():
+        key = (record.row, record.check)
+        cases[key] = cases.get(key, 0) + record.cases
+    return cases
+
+
+def _rules_section(result: RunResult) -> str:
+    records = result.rule_records()
     if not records:
         return ""
     anchors = _failure_anchors(result)
     rows = "\n".join(
-        f'<tr><th scope="row">{escape(r.check)}</th><td>{escape(r.kind)}</td>'
+        f'<tr data-rule="{escape(r.check)}"><th scope="row"><code>{escape(r.check)}</code></th>'
+        f'<td>{escape(r.documented)}<br><span class="muted small">{escape(r.source)}</span></td>'
         f"{_outcome_cell(r.outcome, anchors.get((None, r.check)))}"
-        f"<td>{escape(r.reason)}</td></tr>"
+        f'<td class="number">{r.cases}</td><td>{escape(_first_line(r.reason))}</td></tr>'
         for r in records
     )
     return (
-        '<section id="run-wide">\n<h2>Run-wide rules</h2>\n<table>\n'
-        "<thead><tr><th>Rule</th><th>Kind</th><th>Outcome</th><th>Reason</th></tr></thead>\n"
+        '<section id="rules">\n<h2>Documented rules</h2>\n'
+        "<p>One row per rule of the catalogue; <em>exercised</em> counts the times the run "
+        "checked the rule (a state machine checks some many times, others once).</p>\n"
+        '<table class="rules">\n<thead><tr><th>Rule</th><th>The document says</th>'
+        "<th>Outcome</th><th>Exercised</th><th>Reason</th></tr></thead>\n"
         f"<tbody>\n{rows}\n</tbody></table>\n</section>"
     )
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
 
 
 def _coverage_row(coverage: StatusCoverage) -> str:
@@ -224,19 +281,23 @@ def _failures_section(result: RunResult) -> str:
 
 
 def _failure(index: int, record: CheckRecord) -> str:
-    title = f"{record.row} · {record.check}"
+    title = (
+        f"rule {record.check}" if record.record_type == "rule" else f"{record.row} · {record.check}"
+    )
     documented = escape(record.documented) or '<span class="muted">not recorded</span>'
     did = escape(record.reason) or '<span class="muted">not recorded</span>'
     parts = [
         f'<section class="failure" id="failure-{index}">',
-        f"<h3>{escape(title)}</h3>",
+        f"<h3>{escape(title)} ({escape(record.outcome)})</h3>",
         "<dl>",
         f"<dt>The document says</dt><dd>{documented}</dd>",
-        f"<dt>The server did</dt><dd>{did}</dd>",
+        f"<dt>{'The server did' if record.outcome == 'fail' else 'What happened'}</dt>"
+        f"<dd><pre>{did}</pre></dd>",
+        f"<dt>Tests</dt><dd>{'<br>'.join(f'<code>{escape(t)}</code>' for t in record.tests)}</dd>",
         "</dl>",
     ]
     if record.exchange is None:
-        parts.append('<p class="muted">No request was recorded for this failure.</p>')
+        parts.append('<p class="muted">No request decided this outcome.</p>')
     else:
         parts += _exchange_parts(record.exchange)
     parts.append("</section>")
@@ -265,19 +326,38 @@ def _http_text(first_line: str, headers: dict[str, str], body: str | None) -> st
     return "\n".join(lines) + ("\n\n" + body if body else "")
 
 
+def _tests_section(result: RunResult) -> str:
+    """Every outcome pytest counted other than a pass, with its reason."""
+    shown = [t for t in result.tests if t.outcome != "passed"]
+    if not shown:
+        return ""
+    rows = "\n".join(
+        f'<tr><th scope="row"><code>{escape(t.nodeid)}</code></th><td>{escape(t.outcome)}'
+        f"{' in ' + escape(t.phase) if t.phase != 'call' else ''}</td>"
+        f"<td><pre>{escape(t.message)}</pre></td></tr>"
+        for t in shown
+    )
+    return (
+        '<section id="tests">\n<h2>Tests not passed</h2>\n'
+        "<p>Every failure, error, skip and xfail pytest counted, with its reason.</p>\n"
+        '<table class="tests">\n<thead><tr><th>Test</th><th>Outcome</th><th>Why</th></tr>'
+        f"</thead>\n<tbody>\n{rows}\n</tbody></table>\n</section>"
+    )
+
+
 def _skips_section(result: RunResult) -> str:
     skips = result.skips()
     if not skips:
         return ""
     rows = "\n".join(
-        f'<tr><th scope="row">{escape(r.row)}</th><td>{escape(r.check)}</td>'
-        f"<td>{escape(r.reason)}</td></tr>"
+        f'<tr><th scope="row">{escape(r.row)}</th><td><code>{escape(r.check)}</code></td>'
+        f"<td>{escape(r.outcome)}</td><td>{escape(r.reason)}</td></tr>"
         for r in skips
     )
     return (
-        '<section id="skipped">\n<h2>Skipped</h2>\n<table>\n'
-        "<thead><tr><th>Operation</th><th>Check</th><th>Why</th></tr></thead>\n"
-        f"<tbody>\n{rows}\n</tbody></table>\n</section>"
+        '<section id="skipped">\n<h2>Checks and rules skipped or not run</h2>\n<table>\n'
+        "<thead><tr><th>Operation</th><th>Check or rule</th><th>Outcome</th><th>Why</th></tr>"
+        f"</thead>\n<tbody>\n{rows}\n</tbody></table>\n</section>"
     )
 
 

@@ -21,15 +21,29 @@ table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left;
   vertical-align: top; }
 th { background: var(--none-bg); font-weight: 600; }
-.scroll { overflow-x: auto; }
-table.matrix td.cell { text-align: center; white-space: nowrap; }
-table.matrix th.check { font-size: .8rem; font-weight: 500; max-width: 10rem; }
+table.matrix, table.rules, table.tests { width: 100%; table-layout: fixed; }
+table.matrix td.cell { text-align: center; padding: .25rem 0; }
+table.matrix td.cell a { color: inherit; }
+table.matrix thead th:first-child { width: 15rem; }
+table.matrix th.check { font-size: .7rem; font-weight: 500; overflow-wrap: anywhere;
+  vertical-align: bottom; padding: .25rem .125rem; }
+table.matrix code.endpoint { font-size: .7rem; color: var(--muted); overflow-wrap: anywhere; }
+table.rules thead th:nth-child(1) { width: 12rem; }
+table.rules thead th:nth-child(3), table.rules thead th:nth-child(4) { width: 6rem; }
+table.rules thead th:nth-child(5) { width: 16rem; }
+table.tests thead th:nth-child(1) { width: 40%; }
+table.tests thead th:nth-child(2) { width: 7rem; }
+td, th { overflow-wrap: anywhere; }
+td.number { text-align: right; }
+.small { font-size: .8rem; }
 code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 pre { background: var(--none-bg); border: 1px solid var(--line); padding: .5rem;
   overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 .outcome-pass { background: var(--pass-bg); color: var(--pass); }
 .outcome-fail { background: var(--fail-bg); color: var(--fail); font-weight: 600; }
 .outcome-skip { background: var(--skip-bg); color: var(--skip); }
+.outcome-error { background: var(--fail-bg); color: var(--fail); font-style: italic; }
+.outcome-not-run { background: var(--none-bg); color: var(--muted); }
 .outcome-none { background: var(--none-bg); color: var(--muted); }
 .code { display: inline-block; margin: 0 .25rem .125rem 0; padding: 0 .375rem;
   border: 1px solid var(--line); border-radius: .25rem; }

@@ -1,9 +1,12 @@
 """`junit.xml`: the run for CI systems (Jenkins, GitLab, GitHub test reporters, Azure DevOps).
 
-One `<testsuite>` inside `<testsuites>`, one `<testcase>` per record: classname is the
-operation id (or "run" for run-wide rules), name is the check. Only the attributes the common
-readers agree on are used, and the timestamp is written without an offset because the Ant
-JUnit schema several readers validate against allows none.
+One `<testsuite>` inside `<testsuites>`, one `<testcase>` per outcome pytest counted (as
+pytest's own --junitxml does: a test that fails and then errors in teardown is two), so the
+failures, errors and skipped totals equal pytest's summary line. A failed test's text names
+the rules and checks it broke (from the records), what the document says and what the server
+did, with the deciding request and a `curl`. Only the attributes the common readers agree on
+are used, and the timestamp is written without an offset because the Ant JUnit schema several
+readers validate against allows none.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reports.curl_command import curl_command
-from reports.model import CheckRecord, RunResult
+from reports.model import CheckRecord, RunResult, TestOutcome
 from reports.redaction import Redactor, default_redactor
 
 SUITE_NAME = "certification-campaigns-conformance"
@@ -27,12 +30,12 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 def render_junit_xml(result: RunResult, redactor: Redactor | None = None) -> str:
     result = (redactor or default_redactor()).redact_result(result)
     meta = result.metadata
-    counts = result.outcome_counts()
+    counts = result.test_counts()
     totals = {
-        "tests": str(len(result.records)),
-        "failures": str(counts["fail"]),
-        "errors": "0",
-        "skipped": str(counts["skip"]),
+        "tests": str(len(result.tests)),
+        "failures": str(counts["failed"]),
+        "errors": str(counts["error"]),
+        "skipped": str(counts["skipped"] + counts["xfailed"]),
         "time": _seconds(meta.duration_s * 1000),
     }
     root = ET.Element("testsuites", {"name": SUITE_NAME, **totals})
@@ -43,8 +46,12 @@ def render_junit_xml(result: RunResult, redactor: Redactor | None = None) -> str
     properties = ET.SubElement(suite, "properties")
     for name, value in _run_properties(result).items():
         ET.SubElement(properties, "property", {"name": name, "value": _xml_text(value)})
-    for record in result.records:
-        suite.append(_testcase(record))
+    broken: dict[str, list[CheckRecord]] = {}
+    for record in result.failures():
+        for nodeid in record.tests:
+            broken.setdefault(nodeid, []).append(record)
+    for test in result.tests:
+        suite.append(_testcase(test, broken.get(test.nodeid, [])))
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -55,27 +62,44 @@ def write_junit_xml(result: RunResult, path: Path | str, redactor: Redactor | No
     return path
 
 
-def _testcase(record: CheckRecord) -> ET.Element:
+def _testcase(test: TestOutcome, broken: list[CheckRecord]) -> ET.Element:
+    module, _, name = test.nodeid.rpartition("::")
     case = ET.Element(
         "testcase",
         {
-            "classname": _xml_text(record.row),
-            "name": _xml_text(record.check),
-            "time": _seconds(record.duration_ms),
+            "classname": _xml_text(module.replace("/", ".").removesuffix(".py") or name),
+            "name": _xml_text(name + ("" if test.phase == "call" else f" ({test.phase})")),
+            "time": _seconds(test.duration_ms),
         },
     )
-    if record.outcome == "fail":
+    if test.outcome in ("failed", "error"):
+        element = "failure" if test.outcome == "failed" else "error"
+        first = _first_line(broken[0].reason) if broken else _first_line(test.message)
         failure = ET.SubElement(
-            case, "failure", {"message": _xml_text(_first_line(record.reason)), "type": record.kind}
+            case, element, {"message": _xml_text(first), "type": _kind(broken, test)}
         )
-        failure.text = _xml_text(_failure_text(record))
-    elif record.outcome == "skip":
-        ET.SubElement(case, "skipped", {"message": _xml_text(_first_line(record.reason))})
+        failure.text = _xml_text(
+            "\n\n".join([*(_failure_text(record) for record in broken), test.message])
+        )
+    elif test.outcome in ("skipped", "xfailed"):
+        ET.SubElement(case, "skipped", {"message": _xml_text(_first_line(test.message))})
     return case
 
 
+def _kind(broken: list[CheckRecord], test: TestOutcome) -> str:
+    if broken:
+        return ", ".join(dict.fromkeys(f"{r.record_type}:{r.check}" for r in broken))
+    return test.outcome
+
+
 def _failure_text(record: CheckRecord) -> str:
+    subject = (
+        f"rule {record.check}"
+        if record.record_type == "rule"
+        else (f"{record.row} · {record.check}")
+    )
     lines = [
+        f"{subject} ({record.outcome})",
         f"The document says: {record.documented or '(no sentence recorded)'}",
         f"The server did: {record.reason or '(no reason recorded)'}",
     ]
@@ -106,6 +130,7 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "hypothesis_profile": meta.hypothesis_profile,
         "read_only": str(meta.read_only).lower(),
         "strict": str(meta.strict).lower(),
+        "seed": "random" if meta.seed is None else str(meta.seed),
     }
     properties.update({f"version:{k}": v for k, v in sorted(meta.dependency_versions.items())})
     return properties

@@ -1,12 +1,12 @@
 """The in-memory result of one conformance run, filled by the suite and read by every writer.
 
-A run is its `RunMetadata` plus a flat list of `CheckRecord`s: one per operation x check (a
-schema check, a status-code check, ...) and one per lifecycle or run-wide rule. The writers
-(`results_json`, `junit_xml`, `html_report`) and the diff only ever read this model, so the
-suite can change how it collects results without touching them.
+A run is its `RunMetadata`, a flat list of `CheckRecord`s (one per operation x check, one per
+documented rule), what was observed per operation (status codes, undocumented members: data,
+not verdicts) and every outcome pytest counted. The writers (`results_json`, `junit_xml`,
+`html_report`) and the diff only ever read this model.
 
-Several records for the same (operation, check) pair are allowed (e.g. one per hypothesis
-phase); views that need one outcome per cell fold them with `fold_outcomes`.
+Several records for the same (operation, check) pair are allowed (e.g. positive and negative
+generation); views that need one outcome per cell fold them with `fold_outcomes`.
 """
 
 from __future__ import annotations
@@ -21,16 +21,26 @@ from typing import Any, Literal, get_args
 import spec
 
 TargetKind = Literal["emulator", "tenant"]
-CheckKind = Literal["schema", "lifecycle", "collection", "auth", "error-shape"]
-Outcome = Literal["pass", "fail", "skip"]
+# What a record is about: one check on one operation, or one documented rule (run-wide).
+RecordType = Literal["check", "rule"]
+# Checks: "schemathesis" (its check functions), "suite" (conformance/openapi_checks.py);
+# rules: the area of the rule catalogue (conformance/rules.py).
+CheckKind = Literal["schemathesis", "suite", "lifecycle", "collection", "auth", "error-shape"]
+# not-run: declared but never exercised (and not skipped: e.g. a state machine that never drew
+# the step); error: the test broke for a reason other than this check or rule.
+Outcome = Literal["pass", "fail", "skip", "not-run", "error"]
+# pytest's own categories, as its summary line counts them.
+TestOutcomeName = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed"]
 
 TARGET_KINDS: tuple[str, ...] = get_args(TargetKind)
+RECORD_TYPES: tuple[str, ...] = get_args(RecordType)
 CHECK_KINDS: tuple[str, ...] = get_args(CheckKind)
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
+TEST_OUTCOMES: tuple[str, ...] = get_args(TestOutcomeName)
 
-# The row name for records that belong to no single operation (run-wide rules). JUnit uses it
-# as the classname and the diff as the key, so one name serves everywhere.
-RUN_WIDE = "run"
+# The row name for records that belong to no single operation (rules). JUnit and the HTML
+# page use it; the diff names a rule by its id and the operation of its deciding exchange.
+RUN_WIDE = "rules"
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,7 @@ class RunMetadata:
     hypothesis_profile: str = ""
     read_only: bool = False
     strict: bool = False
+    seed: int | None = None  # hypothesis seed (--seed): runs with the same seed are comparable
 
     def __post_init__(self) -> None:
         if self.target_kind not in TARGET_KINDS:
@@ -86,33 +97,70 @@ class Exchange:
 
 @dataclass(frozen=True)
 class CheckRecord:
-    """The outcome of one check on one operation, or of one run-wide rule.
+    """The outcome of one check on one operation, or of one documented rule.
 
-    `documented` is what the check holds the server to: the document's sentence, or the spec
-    location of the schema (e.g. "#/paths/~1campaigns/post/responses/200").
+    For a check, `check` is the check function's name (e.g. "response_schema_conformance")
+    and `cases` the responses it judged; for a rule, `check` is the rule id, `documented` the
+    document's sentence and `cases` the times the run exercised the rule.
     """
 
-    operation_id: str | None  # None for run-wide rules
-    check: str  # e.g. "response_schema_conformance", "lifecycle:complete-only-past-due"
+    record_type: RecordType
+    operation_id: str | None  # None for rules
+    check: str
     kind: CheckKind
     outcome: Outcome
-    reason: str = ""  # why it failed or was skipped
-    documented: str = ""
+    reason: str = ""  # why it failed, errored, was skipped or did not run
+    documented: str = ""  # the document's sentence, or what the check holds the server to
+    source: str = ""  # where the sentence comes from
+    cases: int = 0
+    failures: int = 0  # cases that failed
     exchange: Exchange | None = None  # the exchange that decided a failure
-    status_codes_seen: list[int] = field(default_factory=list)
-    undocumented_properties: list[str] = field(default_factory=list)  # JSON pointers
+    tests: list[str] = field(default_factory=list)  # pytest node ids that produced it
     duration_ms: float = 0.0
 
     def __post_init__(self) -> None:
+        if self.record_type not in RECORD_TYPES:
+            raise ValueError(f"record_type must be one of {RECORD_TYPES}: {self.record_type!r}")
         if self.kind not in CHECK_KINDS:
             raise ValueError(f"kind must be one of {CHECK_KINDS}: {self.kind!r}")
         if self.outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {OUTCOMES}: {self.outcome!r}")
+        if (self.record_type == "check") != (self.operation_id is not None):
+            raise ValueError("a check record names its operation; a rule record names none")
 
     @property
     def row(self) -> str:
-        """The operation id, or `RUN_WIDE` for a run-wide rule."""
+        """The operation id, or `RUN_WIDE` for a rule."""
         return self.operation_id or RUN_WIDE
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the diff keys on: ("rule", rule id) or (operation id, check name)."""
+        return ("rule", self.check) if self.record_type == "rule" else (self.row, self.check)
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    """One outcome pytest counted in its summary line (a test can count twice: failed in its
+    call and errored in teardown)."""
+
+    nodeid: str
+    outcome: TestOutcomeName
+    phase: str  # setup, call, teardown, or collect
+    message: str = ""  # the skip reason, or the failure/error in short
+    duration_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.outcome not in TEST_OUTCOMES:
+            raise ValueError(f"outcome must be one of {TEST_OUTCOMES}: {self.outcome!r}")
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What the run saw of one operation, beyond pass/fail: coverage data, not a verdict."""
+
+    status_codes_seen: tuple[int, ...] = ()
+    undocumented_properties: tuple[str, ...] = ()  # JSON pointers the schema does not declare
 
 
 @dataclass(frozen=True)
@@ -166,10 +214,10 @@ def installed_versions(distributions: Iterable[str]) -> dict[str, str]:
 
 
 def fold_outcomes(outcomes: Iterable[str]) -> Outcome | None:
-    """One outcome for several records of a cell: any fail fails, else any pass passes, else
-    skip; None when there were no records at all (the check did not run)."""
+    """One outcome for several records of a cell: any fail fails, then error, then pass, then
+    skip, then not-run; None when there were no records at all."""
     seen = set(outcomes)
-    for outcome in ("fail", "pass", "skip"):
+    for outcome in ("fail", "error", "pass", "skip", "not-run"):
         if outcome in seen:
             return outcome  # type: ignore[return-value]
     return None
@@ -187,46 +235,46 @@ class RunResult:
     metadata: RunMetadata
     records: list[CheckRecord] = field(default_factory=list)
     operations: list[OperationInfo] = field(default_factory=spec_operations)
+    observed: dict[str, Observed] = field(default_factory=dict)  # operation id ->
+    tests: list[TestOutcome] = field(default_factory=list)
 
     def operation_rows(self) -> list[str]:
         """Every documented operation id in spec order, then any other operation id a record
-        names (so a record is never dropped from a view); never the run-wide row."""
+        names (so a record is never dropped from a view)."""
         rows = [op.operation_id for op in self.operations]
         for record in self.records:
             if record.operation_id is not None and record.operation_id not in rows:
                 rows.append(record.operation_id)
         return rows
 
+    def check_records(self) -> list[CheckRecord]:
+        return [r for r in self.records if r.record_type == "check"]
+
+    def rule_records(self) -> list[CheckRecord]:
+        return [r for r in self.records if r.record_type == "rule"]
+
     def operation_checks(self) -> list[str]:
-        """Check names used by operation-scoped records, in first-seen order (matrix columns)."""
-        return list(dict.fromkeys(r.check for r in self.records if r.operation_id is not None))
+        """Check names of the check records, in first-seen order (the matrix columns)."""
+        return list(dict.fromkeys(r.check for r in self.check_records()))
 
     def matrix(self) -> dict[str, dict[str, Outcome | None]]:
-        """operation id -> check -> folded outcome (None: not run), for every operation row and
-        every operation-scoped check."""
+        """operation id -> check -> folded outcome (None: no record), for every operation row
+        and every check."""
         cells: dict[tuple[str, str], list[str]] = {}
-        for record in self.records:
-            if record.operation_id is not None:
-                cells.setdefault((record.operation_id, record.check), []).append(record.outcome)
+        for record in self.check_records():
+            cells.setdefault((record.row, record.check), []).append(record.outcome)
         checks = self.operation_checks()
         return {
             row: {check: fold_outcomes(cells.get((row, check), ())) for check in checks}
             for row in self.operation_rows()
         }
 
-    def run_wide_records(self) -> list[CheckRecord]:
-        return [r for r in self.records if r.operation_id is None]
-
     def status_codes_seen(self) -> dict[str, set[int]]:
-        """operation id -> every status code any record (or deciding exchange) saw for it."""
-        seen: dict[str, set[int]] = {}
-        for record in self.records:
-            if record.operation_id is None:
-                continue
-            codes = seen.setdefault(record.operation_id, set())
-            codes.update(record.status_codes_seen)
+        """operation id -> every status code the run saw for it."""
+        seen = {op: set(obs.status_codes_seen) for op, obs in self.observed.items()}
+        for record in self.check_records():
             if record.exchange is not None and record.exchange.status_code is not None:
-                codes.add(record.exchange.status_code)
+                seen.setdefault(record.row, set()).add(record.exchange.status_code)
         return seen
 
     def status_coverage(self) -> list[StatusCoverage]:
@@ -252,24 +300,32 @@ class RunResult:
         return coverage
 
     def undocumented_properties(self) -> dict[str, list[str]]:
-        """operation id (or `RUN_WIDE`) -> sorted JSON pointers of response members the spec
-        does not declare; only rows where any were seen."""
-        found: dict[str, set[str]] = {}
-        for record in self.records:
-            if record.undocumented_properties:
-                found.setdefault(record.row, set()).update(record.undocumented_properties)
-        return {row: sorted(found[row]) for row in found}
+        """operation id -> sorted JSON pointers of response members the spec does not
+        declare; only operations where any were seen."""
+        return {
+            op: sorted(obs.undocumented_properties)
+            for op, obs in sorted(self.observed.items())
+            if obs.undocumented_properties
+        }
 
     def failures(self) -> list[CheckRecord]:
-        return [r for r in self.records if r.outcome == "fail"]
+        return [r for r in self.records if r.outcome in ("fail", "error")]
 
     def skips(self) -> list[CheckRecord]:
-        return [r for r in self.records if r.outcome == "skip"]
+        return [r for r in self.records if r.outcome in ("skip", "not-run")]
 
     def outcome_counts(self) -> dict[str, int]:
+        """Records per outcome (checks and rules together)."""
         counts = dict.fromkeys(OUTCOMES, 0)
         for record in self.records:
             counts[record.outcome] += 1
+        return counts
+
+    def test_counts(self) -> dict[str, int]:
+        """pytest's summary line, category by category."""
+        counts = dict.fromkeys(TEST_OUTCOMES, 0)
+        for test in self.tests:
+            counts[test.outcome] += 1
         return counts
 
 

@@ -1,4 +1,4 @@
-"""`results.json`: the run in a stable, documented format (`results.schema.json`, version 1).
+"""`results.json`: the run in a stable, documented format (`results.schema.json`, version 2).
 
 This is the file tenant administrators keep from before an upgrade and diff against after it,
 so it must stay readable by later versions of the suite: the loader validates against the
@@ -15,10 +15,18 @@ from typing import Any
 
 import jsonschema
 
-from reports.model import CheckRecord, Exchange, OperationInfo, RunMetadata, RunResult
+from reports.model import (
+    CheckRecord,
+    Exchange,
+    Observed,
+    OperationInfo,
+    RunMetadata,
+    RunResult,
+    TestOutcome,
+)
 from reports.redaction import Redactor, default_redactor
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 
 
@@ -49,6 +57,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
             "hypothesis_profile": meta.hypothesis_profile,
             "read_only": meta.read_only,
             "strict": meta.strict,
+            "seed": meta.seed,
         },
         "operations": [
             {
@@ -56,11 +65,25 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
                 "method": op.method,
                 "path": op.path,
                 "documented_status_codes": list(op.documented_status_codes),
+                "status_codes_seen": sorted(_observed(result, op.operation_id).status_codes_seen),
+                "undocumented_properties": sorted(
+                    _observed(result, op.operation_id).undocumented_properties
+                ),
             }
             for op in result.operations
         ],
-        "summary": result.outcome_counts(),
+        "summary": {"records": result.outcome_counts(), "tests": result.test_counts()},
         "records": [_record_to_dict(record) for record in result.records],
+        "tests": [
+            {
+                "nodeid": test.nodeid,
+                "outcome": test.outcome,
+                "phase": test.phase,
+                "message": test.message,
+                "duration_ms": test.duration_ms,
+            }
+            for test in result.tests
+        ],
     }
 
 
@@ -79,7 +102,7 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
     if error is not None:
         where = "/" + "/".join(str(part) for part in error.absolute_path)
         raise ResultsFileError(f"{source}: not a valid results file: at {where}: {error.message}")
-    # Later writers of version 1 may add members; read only the ones this model knows.
+    # Later writers of version 2 may add members; read only the ones this model knows.
     known = {f.name for f in dataclasses.fields(RunMetadata)}
     run = {key: value for key, value in document["run"].items() if key in known}
     return RunResult(
@@ -94,7 +117,19 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
             )
             for op in document["operations"]
         ],
+        observed={
+            op["operation_id"]: Observed(
+                tuple(op["status_codes_seen"]), tuple(op["undocumented_properties"])
+            )
+            for op in document["operations"]
+            if op["status_codes_seen"] or op["undocumented_properties"]
+        },
+        tests=[TestOutcome(**test) for test in document["tests"]],
     )
+
+
+def _observed(result: RunResult, operation_id: str) -> Observed:
+    return result.observed.get(operation_id, Observed())
 
 
 def render_results_json(result: RunResult, redactor: Redactor | None = None) -> str:
@@ -124,15 +159,18 @@ def load_results(path: Path | str) -> RunResult:
 
 def _record_to_dict(record: CheckRecord) -> dict[str, Any]:
     return {
+        "record_type": record.record_type,
         "operation_id": record.operation_id,
         "check": record.check,
         "kind": record.kind,
         "outcome": record.outcome,
         "reason": record.reason,
         "documented": record.documented,
+        "source": record.source,
+        "cases": record.cases,
+        "failures": record.failures,
         "exchange": _exchange_to_dict(record.exchange) if record.exchange else None,
-        "status_codes_seen": sorted(set(record.status_codes_seen)),
-        "undocumented_properties": list(record.undocumented_properties),
+        "tests": list(record.tests),
         "duration_ms": record.duration_ms,
     }
 
@@ -154,15 +192,18 @@ def _exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
 def _record_from_dict(data: dict[str, Any]) -> CheckRecord:
     exchange = data["exchange"]
     return CheckRecord(
+        record_type=data["record_type"],
         operation_id=data["operation_id"],
         check=data["check"],
         kind=data["kind"],
         outcome=data["outcome"],
         reason=data["reason"],
         documented=data["documented"],
+        source=data["source"],
+        cases=data["cases"],
+        failures=data["failures"],
         exchange=_exchange_from_dict(exchange) if exchange is not None else None,
-        status_codes_seen=list(data["status_codes_seen"]),
-        undocumented_properties=list(data["undocumented_properties"]),
+        tests=list(data["tests"]),
         duration_ms=data["duration_ms"],
     )
 

@@ -1,0 +1,17 @@
+"""The conformance suite's pytest plugins, one concern per module (loaded by conftest.py).
+
+- `options`: command-line options, hypothesis profiles, `--seed`, markers, preflight;
+- `target_fixtures`: the target (embedded emulator or `--target`), its clock, `writable`;
+- `guest`: the guest session every request goes through, and `suite_api`;
+- `reporting`: the session's `RunCollector` and the run folder written at the end;
+- `progress`: the tenant plan before the run, progress lines, the summary after it.
+"""
+
+PLUGINS = [
+    "conformance.plugins.options",
+    "conformance.plugins.target_fixtures",
+    "conformance.plugins.guest",
+    "conformance.plugins.reporting",
+    "conformance.plugins.progress",
+    "conformance.target_outage",
+]

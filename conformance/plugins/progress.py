@@ -1,0 +1,109 @@
+"""What the person at the terminal sees: the tenant plan before the run, a progress line every
+15 s of a long run, and the figures after it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+from hypothesis import settings
+
+from conformance.plugins.guest import SESSION, STARTED
+from conformance.plugins.options import PROFILE, RATE
+
+_WORKER_LINES = pytest.StashKey[list]()
+
+# Rough requests per collected test, per kind of test, for the tenant profile's plan.
+_PER_EXAMPLE = {
+    "test_operation_honours_the_spec": 2,
+    "test_stateful_links": 0,
+    "test_campaign_lifecycle": 0,
+    "test_template_lifecycle": 0,
+}
+_PER_STEP = {"test_stateful_links": 2, "test_campaign_lifecycle": 4, "test_template_lifecycle": 4}
+
+
+def pytest_report_collectionfinish(config: pytest.Config, items) -> list[str]:
+    """Before a tenant run, say how many requests it plans, so the admin is never surprised."""
+    if config.stash[PROFILE] != "tenant":
+        return []
+    current = settings()
+    planned = 0
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        planned += _PER_EXAMPLE.get(name, 3) * current.max_examples
+        planned += _PER_STEP.get(name, 0) * current.max_examples * current.stateful_step_count
+    rate = config.stash[RATE]
+    floor = (
+        f", at least {planned * rate.per_seconds / rate.requests:.0f}s at {rate.requests}"
+        f"/{rate.per_seconds:g}s"
+        if rate
+        else ""
+    )
+    return [
+        f"conformance: tenant profile plans about {planned} requests{floor} "
+        "(the summary at the end gives the real count)"
+    ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_ProgressLines(config), "conformance-progress")
+
+
+class _ProgressLines:
+    """On a terminal, a progress line every 15 s of a long run; nothing in CI logs."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.done = 0
+        self.last = time.monotonic()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when != "teardown" or os.environ.get("CI") or not sys.stdout.isatty():
+            return
+        self.done += 1
+        if time.monotonic() - self.last < 15:
+            return
+        self.last = time.monotonic()
+        session = self.config.stash.get(SESSION, None)
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        collector = self.config.pluginmanager.get_plugin("conformance-run-collector")
+        if reporter is not None and session is not None and collector is not None:
+            reporter.write_line(
+                f"conformance: {self.done} tests done, {session.request_count} requests, "
+                f"{collector.failed_so_far()} failed so far"
+            )
+
+
+def _run_summary(config: pytest.Config) -> list[str]:
+    session = config.stash.get(SESSION, None)
+    if session is None:
+        return []
+    elapsed = time.monotonic() - config.stash[STARTED]
+    lines = [
+        f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
+        f"{session.base_url} (run {session.ledger.run_id}, profile {config.stash[PROFILE]})"
+    ]
+    summary = getattr(session, "cleanup_summary", None)
+    if summary:
+        lines.append(f"conformance: {summary}")
+    return lines
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["conformance_summary"] = _run_summary(session.config)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
+def pytest_testnodedown(node, error) -> None:
+    output = getattr(node, "workeroutput", {})
+    node.config.stash.setdefault(_WORKER_LINES, []).extend(output.get("conformance_summary", []))
+
+
+@pytest.hookimpl(tryfirst=True)  # before the line naming the report folder
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    for line in _run_summary(config) + config.stash.get(_WORKER_LINES, []):
+        terminalreporter.write_line(line)

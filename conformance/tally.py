@@ -1,0 +1,136 @@
+"""What one test observed, as it happens: rules exercised, checks run per case, status codes.
+
+The reporting plugin opens a `TestTally` around each test; `rules.expect` and the wrapped
+schemathesis checks (`observed_checks`) add to the current one. A context variable carries it
+(hypothesis runs examples in the test's own thread), so no module keeps run state. At the end
+of the test the tally travels as plain data in the test report (pytest-xdist safe).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from reports.model import Exchange
+
+
+@dataclass
+class CheckTally:
+    """One check on one operation during one test: how many responses it judged."""
+
+    cases: int = 0  # responses the check judged (passed or failed)
+    not_applicable: int = 0  # responses it declined (schemathesis' "return True")
+    failures: int = 0
+    failure: str = ""  # the last failure's message (the final, shrunk example's)
+    exchange: dict[str, Any] | None = None  # and its request/response
+
+
+@dataclass
+class TestTally:
+    rules: dict[str, int] = field(default_factory=dict)  # rule id -> times exercised
+    checks: dict[str, dict[str, CheckTally]] = field(default_factory=dict)  # op -> check ->
+    statuses: dict[str, set[int]] = field(default_factory=dict)  # op -> status codes seen
+    undocumented: dict[str, set[str]] = field(default_factory=dict)  # op -> JSON pointers
+
+    def exercise(self, rule_id: str) -> None:
+        self.rules[rule_id] = self.rules.get(rule_id, 0) + 1
+
+    def check(self, operation_id: str, name: str) -> CheckTally:
+        return self.checks.setdefault(operation_id, {}).setdefault(name, CheckTally())
+
+    def saw_status(self, operation_id: str, status: int) -> None:
+        self.statuses.setdefault(operation_id, set()).add(status)
+
+    def saw_undocumented(self, operation_id: str, pointer: str) -> None:
+        self.undocumented.setdefault(operation_id, set()).add(pointer)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "rules": dict(self.rules),
+            "checks": {
+                op: {name: asdict(check) for name, check in checks.items()}
+                for op, checks in self.checks.items()
+            },
+            "statuses": {op: sorted(codes) for op, codes in self.statuses.items()},
+            "undocumented": {op: sorted(found) for op, found in self.undocumented.items()},
+        }
+
+
+_CURRENT: contextvars.ContextVar[TestTally | None] = contextvars.ContextVar(
+    "conformance_test_tally", default=None
+)
+
+
+def current_tally() -> TestTally:
+    """The running test's tally; outside a test (the project's own unit tests), a fresh one
+    that nobody reads."""
+    return _CURRENT.get() or TestTally()
+
+
+@contextmanager
+def tallying(tally: TestTally) -> Iterator[TestTally]:
+    token = _CURRENT.set(tally)
+    try:
+        yield tally
+    finally:
+        _CURRENT.reset(token)
+
+
+def observed(check: Callable) -> Callable:
+    """`check`, counting each response it judges in the current tally, by operation.
+
+    Schemathesis' convention: a check raises on failure and returns True when the response is
+    not one it applies to; anything else is a pass for that response.
+    """
+
+    @functools.wraps(check)
+    def wrapper(ctx, response, case):
+        operation_id = case.operation.definition.raw["operationId"]
+        tally = current_tally().check(operation_id, check.__name__)
+        try:
+            declined = check(ctx, response, case)
+        except Exception as failure:
+            if isinstance(failure, AssertionError) or _is_check_failure(failure):
+                tally.cases += 1
+                tally.failures += 1
+                tally.failure = str(failure).strip()[:2000]
+                tally.exchange = asdict(_exchange(response))
+            raise
+        if declined is True:
+            tally.not_applicable += 1
+        else:
+            tally.cases += 1
+        return declined
+
+    return wrapper
+
+
+def _is_check_failure(error: Exception) -> bool:
+    from schemathesis.core.failures import Failure, FailureGroup
+
+    return isinstance(error, Failure | FailureGroup)
+
+
+def _exchange(response) -> Exchange:
+    """An `Exchange` from schemathesis' Response (which keeps the prepared request)."""
+    request = response.request
+    body = request.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    return Exchange(
+        method=str(request.method),
+        url=str(request.url),
+        request_headers={str(k): str(v) for k, v in request.headers.items()},
+        request_body=body,
+        status_code=int(response.status_code),
+        response_headers={
+            str(k): ", ".join(v) if isinstance(v, list) else str(v)
+            for k, v in response.headers.items()
+        },
+        response_body=response.text if hasattr(response, "text") else None,
+        elapsed_ms=float(getattr(response, "elapsed", 0.0) or 0.0) * 1000,
+    )
