@@ -3,6 +3,14 @@
 Everything that checks a request or a response against the contract (the emulator, the
 conformance suite, the project's tests) goes through here, so the YAML file stays the single
 source of truth.
+
+Answers: the file is the documents' contract ("documented"). Where the vendor's published
+description differs and clients depend on it, the node carries an `x-published` member whose
+members replace the node's own in the "published" view (for `responses`, its success codes
+replace the documented ones). "either" accepts both: the union of enums and success codes, for
+a suite that must tell which of the two a target follows. Operations of neighbouring APIs
+(tagged other than `Certification Campaigns`) are supplements the emulator serves; they are left
+out of `operations()` and `load_spec()` unless asked for, so "the API" stays the 22 operations.
 """
 
 from __future__ import annotations
@@ -24,6 +32,9 @@ SPEC_URI = "urn:certification-campaigns"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 Direction = Literal["request", "response"]
+Answers = Literal["documented", "published", "either"]
+ANSWER_PROFILES: tuple[str, ...] = ("documented", "published")
+CAMPAIGNS_TAG = "Certification Campaigns"
 
 
 @cache
@@ -32,32 +43,90 @@ def _load() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
-def load_spec() -> dict[str, Any]:
-    """A fresh deep copy of the spec, safe for callers to mutate."""
-    return copy.deepcopy(_load())
+@cache
+def _answering(answers: Answers) -> dict[str, Any]:
+    """The spec as a target answering `answers` would be described."""
+    if answers == "documented":
+        return _load()
+    if answers not in ("published", "either"):
+        raise ValueError(f"answers must be documented, published or either, not {answers!r}")
+    document = copy.deepcopy(_load())
+    _apply_published(document, union=answers == "either")
+    return document
+
+
+def _apply_published(node: Any, *, union: bool) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _apply_published(item, union=union)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _apply_published(value, union=union)
+    overlay = node.get("x-published")
+    if not isinstance(overlay, dict):
+        return
+    for key, value in overlay.items():
+        if key.startswith("x-"):
+            continue
+        if key == "responses":
+            if not union:
+                for code in [c for c in node["responses"] if c.startswith("2")]:
+                    del node["responses"][code]
+            node["responses"].update(copy.deepcopy(value))
+        elif key == "enum" and union:
+            node["enum"] = [*node["enum"], *(v for v in value if v not in node["enum"])]
+        else:
+            node[key] = copy.deepcopy(value)
+
+
+def _is_neighbour(item: dict[str, Any]) -> bool:
+    """A path of a neighbouring API (see the module docstring)."""
+    return all(
+        CAMPAIGNS_TAG not in item[method].get("tags", [])
+        for method in HTTP_METHODS
+        if method in item
+    )
+
+
+def load_spec(answers: Answers = "documented", *, neighbours: bool = False) -> dict[str, Any]:
+    """A fresh deep copy of the spec, safe for callers to mutate: the Certification Campaigns
+    API (plus the neighbouring operations with `neighbours=True`), as `answers` describes it."""
+    document = copy.deepcopy(_answering(answers))
+    if not neighbours:
+        document["paths"] = {
+            path: item for path, item in document["paths"].items() if not _is_neighbour(item)
+        }
+    return document
 
 
 @cache
-def _registry() -> Registry:
-    resource = Resource.from_contents(_load(), default_specification=DRAFT4)
+def _registry(answers: Answers = "documented") -> Registry:
+    resource = Resource.from_contents(_answering(answers), default_specification=DRAFT4)
     return Registry().with_resource(SPEC_URI, resource)
 
 
-def validator_for(schema: dict[str, Any], direction: Direction = "response") -> Validator:
+def validator_for(
+    schema: dict[str, Any], direction: Direction = "response", answers: Answers = "documented"
+) -> Validator:
     """A validator for an OpenAPI 3.0 schema taken from the spec (local `#/` refs allowed).
 
     Responses are checked with the read validator (writeOnly members are errors). Requests are
     checked without the write rule, because the API ignores read-only fields sent in a create
-    body instead of rejecting them (DESIGN.md section 4).
+    body instead of rejecting them (DESIGN.md section 4). `$ref`s resolve in the spec as
+    `answers` describes it.
     """
     rebased = _rebase_refs(schema)
     cls = OAS30ReadValidator if direction == "response" else OAS30Validator
-    return cls(rebased, registry=_registry(), format_checker=oas30_format_checker)
+    return cls(rebased, registry=_registry(answers), format_checker=oas30_format_checker)
 
 
-def component_validator(name: str, direction: Direction = "response") -> Validator:
+def component_validator(
+    name: str, direction: Direction = "response", answers: Answers = "documented"
+) -> Validator:
     """A validator for `#/components/schemas/<name>`."""
-    return validator_for({"$ref": f"#/components/schemas/{name}"}, direction)
+    return validator_for({"$ref": f"#/components/schemas/{name}"}, direction, answers)
 
 
 def resolve(pointer: str) -> Any:
@@ -87,19 +156,31 @@ def declared_properties(schema: dict[str, Any]) -> dict[str, Any] | None:
     return declared
 
 
-def operations() -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every (method, path, operation object) in document order."""
-    for path, item in _load()["paths"].items():
+def operations(
+    answers: Answers = "documented", *, neighbours: bool = False
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every (method, path, operation object) of the Certification Campaigns API in document
+    order; with `neighbours=True` also the neighbouring operations the emulator serves."""
+    for path, item in _answering(answers)["paths"].items():
+        if _is_neighbour(item) and not neighbours:
+            continue
         for method in HTTP_METHODS:
             if method in item:
                 yield method.upper(), path, item[method]
 
 
-def operation_by_id(operation_id: str) -> tuple[str, str, dict[str, Any]]:
-    for method, path, operation in operations():
+def operation_by_id(
+    operation_id: str, answers: Answers = "documented"
+) -> tuple[str, str, dict[str, Any]]:
+    for method, path, operation in operations(answers, neighbours=True):
         if operation["operationId"] == operation_id:
             return method, path, operation
     raise KeyError(operation_id)
+
+
+def success_status(operation: dict[str, Any]) -> int:
+    """The status an operation answers when it succeeds (its lowest documented 2xx)."""
+    return min(int(code) for code in operation["responses"] if code.startswith("2"))
 
 
 def _rebase_refs(node: Any) -> Any:

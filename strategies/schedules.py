@@ -112,7 +112,7 @@ def _wrong_member_type(draw: st.DrawFn) -> tuple[dict, str]:
                 ("type", ("string",)),
                 ("hours", ("object",)),
                 ("days", ("object",)),
-                ("months", ("object",)),
+                ("months", ("object", "null")),  # nullable (DESIGN.md section 3)
                 ("expiration", ("string", "null")),
                 ("timeZoneId", ("string",)),
             ]

@@ -115,6 +115,80 @@ def test_exactly_the_22_documented_operations():
     expected = {oid: (method, path) for oid, (method, path, _) in DOCUMENTED_OPERATIONS.items()}
     assert found == expected
     assert spec.load_spec()["servers"][0]["url"] == "{base}/v3"
+    assert all(op["tags"] == [spec.CAMPAIGNS_TAG] for _, _, op in spec.operations())
+    assert "/certifications" not in spec.load_spec()["paths"]
+
+
+def test_the_neighbouring_certifications_list_is_a_marked_supplement():
+    """Reassign needs certification ids; only the Certifications API lists them (DESIGN.md
+    section 3). The one neighbouring operation is tagged apart and carries its source."""
+    every = {op["operationId"]: (m, p, op) for m, p, op in spec.operations(neighbours=True)}
+    assert set(every) - set(DOCUMENTED_OPERATIONS) == {"listIdentityCertifications"}
+    method, path, operation = every["listIdentityCertifications"]
+    assert (method, path, operation["tags"]) == ("GET", "/certifications", ["Certifications"])
+    assert operation["x-source"].startswith("DESIGN.md §3")
+    assert set(operation["responses"]) == {"200"} | _ERRORS
+    assert operation["x-sailpoint-userLevels"] == ["ORG_ADMIN", "CERT_ADMIN", "REPORT_ADMIN"]
+    parameters = {p["name"]: p for p in map(spec.deref, operation["parameters"])}
+    assert set(parameters) == {
+        "reviewer-identity",
+        "limit",
+        "offset",
+        "count",
+        "filters",
+        "sorters",
+    }
+    assert parameters["filters"]["x-filterable"] == {
+        "id": ["eq", "in"],
+        "campaign.id": ["eq", "in"],
+        "phase": ["eq"],
+        "completed": ["eq"],
+    }
+    assert parameters["sorters"]["x-sortable"] == ["name", "due", "signed"]
+
+
+def test_the_published_answers_differ_exactly_where_known_drift_says():
+    """`x-published` holds the vendor's published description where clients depend on it."""
+    _, _, documented = spec.operation_by_id("createCampaign")
+    _, _, published = spec.operation_by_id("createCampaign", "published")
+    _, _, either = spec.operation_by_id("createCampaign", "either")
+    assert {c for c in documented["responses"] if c < "3"} == {"200"}
+    assert {c for c in published["responses"] if c < "3"} == {"202"}
+    assert {c for c in either["responses"] if c < "3"} == {"200", "202"}
+    assert "MACHINE_ACCOUNT" not in spec.resolve("#/components/schemas/CampaignType")["enum"]
+    for answers in ("published", "either"):
+        campaign_type = spec.load_spec(answers)["components"]["schemas"]["CampaignType"]
+        assert "MACHINE_ACCOUNT" in campaign_type["enum"]
+    overlays = [
+        (path, node["x-published"])
+        for path, node in _walk(spec.load_spec(neighbours=True))
+        if isinstance(node, dict) and "x-published" in node
+    ]
+    assert len(overlays) == 2, [path for path, _ in overlays]
+    for path, overlay in overlays:
+        assert overlay["x-source"].startswith("DESIGN.md §3"), path
+    with pytest.raises(ValueError, match="answers must be"):
+        spec.load_spec("vendor")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "valid"),
+    [
+        ({"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}, "months": None}, True),
+        ({"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"], "interval": None}}, True),
+        ({"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}, "expiration": None}, True),
+        ({"type": "WEEKLY", "hours": None}, False),
+        ({"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}, "days": None}, False),
+        ({"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}, "months": {}}, False),
+        ({"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}, "months": 3}, False),
+    ],
+)
+def test_schedule_members_the_vendor_marks_nullable_accept_null(schedule, valid):
+    """DESIGN.md section 3: months, each selection's interval and expiration are nullable (what
+    SDK models send when unset); nothing else is."""
+    for answers in spec.ANSWER_PROFILES:
+        validator = spec.component_validator("Schedule", "request", answers)
+        assert validator.is_valid(schedule) is valid
 
 
 @pytest.mark.parametrize("operation_id", sorted(DOCUMENTED_OPERATIONS))
@@ -174,7 +248,7 @@ def test_collection_parameters_follow_the_standard():
 def test_every_ref_resolves():
     refs = [
         node["$ref"]
-        for _, node in _walk(spec.load_spec())
+        for _, node in _walk(spec.load_spec(neighbours=True))
         if isinstance(node, dict) and "$ref" in node
     ]
     assert len(refs) > 100
@@ -186,7 +260,7 @@ def test_every_ref_resolves():
 def test_every_supplement_names_its_origin():
     sources = [
         (path, node["x-source"])
-        for path, node in _walk(spec.load_spec())
+        for path, node in _walk(spec.load_spec(neighbours=True))
         if isinstance(node, dict) and "x-source" in node
     ]
     assert len(sources) > 20

@@ -1,4 +1,5 @@
-"""Schemathesis can load the spec and generate a schema-valid request for every operation."""
+"""Schemathesis can load the spec and generate a schema-valid request for every operation
+(the 22 Certification Campaigns operations and the neighbouring list the emulator serves)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from schemathesis.core import NotSet
 
 import spec
 
-SCHEMA = schemathesis.openapi.from_path(str(spec.SPEC_PATH))
+SCHEMA = schemathesis.openapi.from_dict(spec.load_spec(neighbours=True))
 OPERATIONS = {
     result.ok().definition.raw["operationId"]: result.ok() for result in SCHEMA.get_all_operations()
 }
 
 
-def test_schemathesis_sees_all_22_operations():
-    assert len(OPERATIONS) == 22
+def test_schemathesis_sees_all_22_operations_and_the_neighbour():
+    assert len(OPERATIONS) == 23
+    assert OPERATIONS["listIdentityCertifications"].definition.raw["tags"] == ["Certifications"]
+    campaigns_api = schemathesis.openapi.from_dict(spec.load_spec())
+    assert len(list(campaigns_api.get_all_operations())) == 22
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
