@@ -7,8 +7,10 @@ Every request, whether a hand-written test or schemathesis sends it, passes thro
    ledger can restore it;
 2. the bearer token (unless the request already carries an Authorization header, or
    `authenticate=False`, which auth tests and schemathesis' own auth use);
-3. the throttle, then the send, retrying 429 (after Retry-After), 502 and 503 (with backoff)
-   and a 401 for an expired token (once, with a fresh token);
+3. the throttle, then the send, retrying 429 (after Retry-After), 502 and 503 (with backoff),
+   a 401 for an expired token (once, with a fresh token) and a connection that could not be
+   made; transport failures feed the circuit breaker, which ends the run when the target
+   stopped answering;
 4. bookkeeping: created objects enter the ledger, deleted ones leave it, and every exchange is
    reported to the `observers` (request counts, status-code coverage, reports).
 Secrets never reach a log: the session prints no headers, and its repr names no token.
@@ -23,6 +25,7 @@ from typing import Any
 
 import requests
 
+from conformance.client.circuit_breaker import CircuitBreaker, never_reached_the_server
 from conformance.client.ledger import RunLedger
 from conformance.client.operations import (
     CREATES,
@@ -33,7 +36,7 @@ from conformance.client.operations import (
     identify,
 )
 from conformance.client.throttle import Throttle, retry_after_seconds
-from conformance.client.tokens import TokenSource
+from conformance.client.tokens import TokenError, TokenSource
 
 Observer = Callable[[Operation | None, requests.PreparedRequest, requests.Response], None]
 RETRIED_STATUSES = (429, 502, 503)
@@ -55,6 +58,7 @@ class GuestSession(requests.Session):
         timeout: float = 30,
         verify: bool | str = True,
         max_retries: int = 4,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         super().__init__()
         self.base_url = base_url.rstrip("/")
@@ -65,6 +69,7 @@ class GuestSession(requests.Session):
         self.timeout = timeout
         self.verify = verify
         self.max_retries = max_retries
+        self.breaker = breaker or CircuitBreaker(self.base_url)
         self.observers: list[Observer] = []
         self.request_count = 0
         self.authenticate = True
@@ -79,7 +84,7 @@ class GuestSession(requests.Session):
             self._guard(operation, request)
         we_authenticated = False
         if self.authenticate and operation is not None and "Authorization" not in request.headers:
-            request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
+            request.headers["Authorization"] = f"Bearer {self._token()}"
             we_authenticated = True
         kwargs.setdefault("timeout", self.timeout)
         response = self._send_with_retries(request, we_authenticated, kwargs)
@@ -94,8 +99,11 @@ class GuestSession(requests.Session):
         for attempt in range(self.max_retries + 1):
             self.throttle.wait_for_slot()
             self.request_count += 1
-            response = super().send(request, **kwargs)
             last = attempt == self.max_retries
+            response = self._send_once(request, kwargs, may_retry=not last)
+            if response is None:  # no connection was made: safe to send again
+                time.sleep(0.5 * 2**attempt)
+                continue
             if response.status_code == 429 and not last:
                 self.throttle.pause(retry_after_seconds(response.headers.get("Retry-After")))
                 continue
@@ -104,11 +112,40 @@ class GuestSession(requests.Session):
                 continue
             if response.status_code == 401 and we_authenticated and not refreshed:
                 self.tokens.invalidate()
-                request.headers["Authorization"] = f"Bearer {self.tokens.token()}"
+                request.headers["Authorization"] = f"Bearer {self._token()}"
                 refreshed = True
                 continue
             return response
+        assert response is not None  # the last attempt has a response or raised
         return response
+
+    def _send_once(self, request, kwargs, *, may_retry: bool) -> requests.Response | None:
+        """One send through the breaker: the response, or None when no connection was made
+        and it may be retried; transport errors are counted, the others raised."""
+        self.breaker.before_send()
+        try:
+            response = super().send(request, **kwargs)
+        except requests.RequestException as error:
+            self.breaker.failed(error)  # raises TargetStoppedAnswering once it opens
+            if may_retry and never_reached_the_server(error):
+                return None
+            raise
+        self.breaker.answered()
+        return response
+
+    def _token(self) -> str:
+        """The bearer token; a token endpoint that cannot be reached is retried and counted
+        like any send, so an outage at refresh time also opens the breaker."""
+        for attempt in range(self.max_retries + 1):
+            self.breaker.before_send()
+            try:
+                return self.tokens.token()
+            except TokenError as error:
+                if not error.unreachable or attempt == self.max_retries:
+                    raise
+                self.breaker.failed(error)  # raises TargetStoppedAnswering once it opens
+                time.sleep(0.5 * 2**attempt)
+        raise AssertionError("the last attempt returns or raises")
 
     # --- tenant safety ---------------------------------------------------------------------
     def _guard(self, operation: Operation, request: requests.PreparedRequest) -> None:
@@ -145,7 +182,7 @@ class GuestSession(requests.Session):
 
     def _own_auth(self) -> dict[str, str]:
         """The guard's own look-ups always carry the suite's token, whatever the test sends."""
-        return {"Authorization": f"Bearer {self.tokens.token()}"}
+        return {"Authorization": f"Bearer {self._token()}"}
 
     def _prefix_names(self, oid: str, request: requests.PreparedRequest) -> None:
         try:
@@ -169,7 +206,7 @@ class GuestSession(requests.Session):
     # --- bookkeeping -----------------------------------------------------------------------
     def _after(self, operation: Operation, request, response: requests.Response) -> None:
         oid = operation.operation_id
-        if oid in CREATES and response.status_code == 200:
+        if oid in CREATES and 200 <= response.status_code < 300:  # 200 or, published, 202
             try:
                 created = response.json()["id"]
             except (ValueError, KeyError, TypeError):

@@ -7,6 +7,7 @@ exact prior value. `sweep` removes leftovers of earlier, interrupted runs by the
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import requests
+
+from conformance.client.circuit_breaker import TargetStoppedAnswering
 
 RUN_PREFIX = "cc-run-"
 
@@ -28,6 +31,7 @@ class CleanupReport:
     deleted: dict[str, int] = field(default_factory=lambda: {"campaign": 0, "template": 0})
     restored: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    abandoned: str = ""  # why cleanup stopped early (the target stopped answering)
 
     def summary(self) -> str:
         text = (
@@ -38,6 +42,8 @@ class CleanupReport:
             text += f"; restored {', '.join(self.restored)}"
         if self.failures:
             text += f"; {len(self.failures)} failure(s): " + "; ".join(self.failures)
+        if self.abandoned:
+            text += f"; {self.abandoned}"
         return text
 
 
@@ -77,8 +83,32 @@ class RunLedger:
         return name in self._settings
 
     def cleanup(self, session: requests.Session, base_url: str) -> CleanupReport:
-        """Delete what this run created; restore what it changed. Never raises."""
+        """Delete what this run created; restore what it changed. Never raises.
+
+        If the target has stopped answering, cleanup still tries once; when that fails too it
+        stops and says what is left and how to sweep it later."""
         report = CleanupReport()
+        breaker = getattr(session, "breaker", None)
+        if breaker is not None and breaker.is_open:
+            breaker.try_again()
+        try:
+            self._clean(session, base_url, report)
+        except TargetStoppedAnswering:
+            left = [f"{len(self.owned(kind))} {kind}(s)" for kind in ("campaign", "template")]
+            if "reportsConfig" in self._settings and not report.restored:
+                prior = json.dumps(self._settings["reportsConfig"])
+                left.append(f"the reports configuration changed (it was {prior})")
+            report.abandoned = (
+                f"stopped, the target is not answering; left {', '.join(left)}: sweep them "
+                f"with `python -m conformance cleanup --target {base_url}` once it answers"
+            )
+            return report
+        for kind in ("campaign", "template"):
+            for object_id in self.owned(kind):
+                self.forget(kind, object_id)
+        return report
+
+    def _clean(self, session: requests.Session, base_url: str, report: CleanupReport) -> None:
         api = base_url.rstrip("/") + "/v3"
         campaigns = self.owned("campaign")
         for start in range(0, len(campaigns), 50):
@@ -110,10 +140,6 @@ class RunLedger:
                 report.restored.append("the campaign reports configuration")
             except requests.RequestException as error:
                 report.failures.append(f"reports configuration not restored: {error}")
-        for kind in ("campaign", "template"):
-            for object_id in self.owned(kind):
-                self.forget(kind, object_id)
-        return report
 
 
 def _delete(session, method, url, report, kind, ids, **kwargs) -> None:

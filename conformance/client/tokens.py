@@ -8,9 +8,15 @@ from dataclasses import dataclass, field
 
 import requests
 
+from conformance.client.circuit_breaker import describe
+
 
 class TokenError(Exception):
     """The token endpoint refused the credentials or could not be reached."""
+
+    def __init__(self, message: str, *, unreachable: str = "") -> None:
+        super().__init__(message)
+        self.unreachable = unreachable  # how the endpoint could not be reached, if it was not
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,8 @@ class TokenSource:
                 self.token_url, data=form, timeout=self._timeout, verify=self._verify
             )
         except requests.RequestException as error:
-            raise TokenError(f"cannot reach {self.token_url}: {type(error).__name__}") from None
+            why = describe(error)
+            raise TokenError(f"cannot reach {self.token_url}: {why}", unreachable=why) from None
         if response.status_code != 200:
             # The body may echo what was sent; say only the status.
             raise TokenError(

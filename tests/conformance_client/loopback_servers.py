@@ -14,11 +14,13 @@ from contextlib import contextmanager
 Routes = dict[str, tuple[int, str, str]]
 HTML_404 = (404, "text/html", "<html><body><h1>Not Found</h1></body></html>")
 
+
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
 
 @contextmanager
 def answering(routes: Routes, tls: ssl.SSLContext | None = None) -> Iterator[str]:
@@ -53,8 +55,10 @@ def answering(routes: Routes, tls: ssl.SSLContext | None = None) -> Iterator[str
         server.shutdown()
         server.server_close()
 
+
 def oauth_token(token: str = "a-token") -> tuple[int, str, str]:
     return 200, "application/json", json.dumps({"access_token": token, "expires_in": 3600})
+
 
 @contextmanager
 def silent() -> Iterator[str]:

@@ -1,0 +1,35 @@
+"""pytest plugin: a target that stops answering mid-run ends the run with one line, exit 6.
+
+The guest session's circuit breaker raises `TargetStoppedAnswering` once the target has failed
+several requests in a row at the transport level. The test that hit it is reported with that
+one line instead of a traceback, pytest stops after it (no other test is started), session
+teardown still runs the cleanup (which tries the target once more and prints what it could
+not remove), and the exit code is 6, as for a target the preflight refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.client.circuit_breaker import TargetStoppedAnswering
+from conformance.preflight import EXIT_TARGET_UNUSABLE
+
+_STOPPED = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if call.excinfo is not None and call.excinfo.errisinstance(TargetStoppedAnswering):
+        line = f"conformance: {call.excinfo.value}"
+        report.longrepr = line
+        report.sections = []  # what the test printed is about the test, not the outage
+        item.config.stash.setdefault(_STOPPED, line)
+        item.session.shouldstop = line
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)  # so every later sessionfinish hook sees the final code
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _STOPPED in session.config.stash:
+        session.exitstatus = EXIT_TARGET_UNUSABLE

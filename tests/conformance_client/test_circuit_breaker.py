@@ -1,0 +1,125 @@
+"""A target that stops answering: the guest session's breaker opens after a few transport
+failures in a row, cleanup still tries once and says what it left, and a suite run against a
+server killed midway ends early with one line and exit code 6."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from conformance.client import Credentials, GuestSession, RunLedger, TokenSource
+from conformance.client.circuit_breaker import TargetStoppedAnswering
+from conformance.preflight import EXIT_TARGET_UNUSABLE
+from emulator.process import start_emulator
+from tests.conformance_client.loopback_servers import answering, closed_port
+
+REPO = Path(__file__).resolve().parents[2]
+CREDENTIALS = Credentials("conformance", "conformance-secret")
+
+
+def session_for(base_url: str) -> GuestSession:
+    return GuestSession(base_url, TokenSource(base_url, CREDENTIALS), RunLedger())
+
+
+def test_breaker_opens_on_a_dead_target_and_then_sends_nothing():
+    base = f"http://127.0.0.1:{closed_port()}"
+    session = session_for(base)
+    started = time.monotonic()
+    with pytest.raises(TargetStoppedAnswering, match=r"stopped answering .*connection refused"):
+        session.get(f"{base}/v3/campaigns")
+    assert time.monotonic() - started < 5
+    assert session.breaker.is_open
+    started = time.monotonic()
+    with pytest.raises(TargetStoppedAnswering):
+        session.get(f"{base}/v3/campaigns", headers={"Authorization": "Bearer x"})
+    assert time.monotonic() - started < 0.1, "an open breaker must not touch the network"
+
+
+def test_breaker_is_not_caught_as_an_ordinary_exception():
+    """hypothesis and schemathesis catch Exception to shrink or report an example."""
+    assert not issubclass(TargetStoppedAnswering, Exception)
+
+
+def test_any_http_answer_keeps_the_breaker_closed():
+    server_error = (500, "application/json", '{"detailCode": "500.0 Internal Fault"}')
+    routes = {"/oauth/token": (200, "application/json", '{"access_token": "t"}')}
+    with answering({**routes, "/v3/campaigns": server_error}) as base:
+        session = session_for(base)
+        for _ in range(6):
+            assert session.get(f"{base}/v3/campaigns").status_code == 500
+        assert not session.breaker.is_open and session.breaker.failures_in_a_row == 0
+
+
+def test_cleanup_after_an_outage_tries_once_and_says_what_is_left():
+    server = start_emulator("--transition-delay", "0", cwd=REPO)
+    session = session_for(server.base_url)
+    created = session.post(
+        f"{server.base_url}/v3/campaigns",
+        json={"name": "c", "description": "d", "type": "MANAGER"},
+    )
+    assert created.ok, created.text
+    server.stop()
+    with pytest.raises(TargetStoppedAnswering):
+        session.get(f"{server.base_url}/v3/campaigns")
+    started = time.monotonic()
+    report = session.ledger.cleanup(session, server.base_url)
+    assert time.monotonic() - started < 5
+    assert "stopped, the target is not answering; left 1 campaign(s), 0 template(s)" in (
+        report.summary()
+    )
+    assert f"python -m conformance cleanup --target {server.base_url}" in report.summary()
+
+
+def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
+    server = start_emulator("--transition-delay", "0.05", cwd=REPO)
+    env = {
+        **os.environ,
+        "SAIL_CLIENT_ID": "conformance",
+        "SAIL_CLIENT_SECRET": "conformance-secret",
+    }
+    reports = tempfile.mkdtemp(prefix="cc-outage-")
+    command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider"]
+    run = subprocess.Popen(
+        [*command, "--target", server.base_url, "--rate-limit", "off", "--report-dir", reports],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_until_the_suite_created_something(server.base_url)
+        server.stop()
+        killed = time.monotonic()
+        output, _ = run.communicate(timeout=120)
+    finally:
+        run.kill()
+        server.stop()
+    assert time.monotonic() - killed < 60, "the run must end soon after the target died"
+    assert run.returncode == EXIT_TARGET_UNUSABLE, output[-3000:]
+    assert "Traceback" not in output and len(output.splitlines()) < 40, output
+    stopped = [line for line in output.splitlines() if "stopped answering" in line]
+    assert stopped and stopped[-1].startswith("! Interrupted: conformance: "), output
+    assert "connection refused" in stopped[-1] and "check the server" in stopped[-1]
+    cleanup = [line for line in output.splitlines() if line.startswith("conformance: cleanup:")]
+    assert cleanup and "the target is not answering; left" in cleanup[0], output
+
+
+def _wait_until_the_suite_created_something(base_url: str) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            objects = requests.get(f"{base_url}/emulator/tenants/default/objects", timeout=5)
+            if objects.json()["campaigns"]:
+                return
+        except (requests.RequestException, ValueError, KeyError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError("the suite never created a campaign")
