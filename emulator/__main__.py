@@ -4,6 +4,7 @@
                        [--fail-on-violations [-- COMMAND ...]]
                        [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
                        [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
+                       [--answers documented|published]
 
 It prints its base URL once it accepts connections. Bad options give one line and exit 2.
 """
@@ -19,6 +20,8 @@ import uvicorn
 
 from emulator.app import create_app
 from emulator.config import (
+    ANSWER_PROFILES,
+    DEFAULT_ANSWERS,
     DEFAULT_CLIENT,
     EmulatorConfig,
     RateLimit,
@@ -62,6 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds background work takes, e.g. PENDING -> STAGED (default 0.2)",
     )
     parser.add_argument(
+        "--answers",
+        choices=ANSWER_PROFILES,
+        default=DEFAULT_ANSWERS,
+        help="where the vendor's published description differs from the documents (createCampaign "
+        "202, MACHINE_ACCOUNT), answer as it (published, the default: what tenants and the "
+        "vendor's SDKs do) or as the documents (documented); per tenant: the control API",
+    )
+    parser.add_argument(
         "--fail-on-violations",
         action="store_true",
         help="gate mode: run the command after --, or serve until Ctrl-C; then print the "
@@ -90,6 +101,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         token_ttl_seconds=args.token_ttl,
         rate_limit=RateLimit.parse(args.rate_limit) if args.rate_limit else None,
         transition_delay=args.transition_delay,
+        answers=args.answers,
     )
 
 
@@ -116,6 +128,7 @@ def banner(config: EmulatorConfig, base_url: str) -> str:
             f"  client:  {client.client_id} / {client.client_secret} "
             f"({','.join(sorted(client.authorities))}, tenant {client.tenant})"
         )
+    lines.append(f"  answers: {config.answers} (--answers documented|published)")
     return "\n".join(lines)
 
 

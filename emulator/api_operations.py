@@ -1,4 +1,5 @@
-"""The 22 operations: each turns a validated request into a call on the domain.
+"""The 22 operations (and the neighbouring certifications list): each turns a validated request
+into a call on the domain.
 
 A handler gets the tenant, the caller and the typed request, and returns the response body
 and any extra headers; the status is the operation's documented success status.
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emulator.auth import Principal
-from emulator.domain import campaign_tasks, campaigns, templates
+from emulator.domain import campaign_tasks, campaigns, certifications, templates
 from emulator.domain.tenant import Tenant
 from emulator.request_contract import ValidRequest
 
@@ -124,6 +125,22 @@ def get_campaign_reports_config(call: Call) -> Result:
 @operation("setCampaignReportsConfig")
 def set_campaign_reports_config(call: Call) -> Result:
     return campaign_tasks.set_reports_config(call.tenant, call.request.body), {}
+
+
+# --- the neighbouring Certifications API (read-only) ----------------------------------------
+@operation("listIdentityCertifications")
+def list_identity_certifications(call: Call) -> Result:
+    q = call.request.query
+    items, total = certifications.list_certifications(
+        call.tenant,
+        filters=q["filters"],
+        sorters=q["sorters"],
+        limit=q["limit"],
+        offset=q["offset"],
+        reviewer_identity=q["reviewer-identity"],
+        caller_identity=call.principal.client.owner_ref()["id"],
+    )
+    return _listing(items, total, q)
 
 
 # --- templates ---------------------------------------------------------------------------

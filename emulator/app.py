@@ -80,6 +80,7 @@ class Emulator:
                 request.query_params,
                 request.headers.get("content-type"),
                 await request.body(),
+                tenant.answers,
             )
         except RequestRejected as error:
             cause = f"{error.field}: {error.message}"
@@ -96,9 +97,10 @@ class Emulator:
                 cause = f"{field}: {error.message}" if field else error.message
                 self._record(tenant, request, contract, 400, cause, principal.client.client_id)
                 return http_errors.error_response(400, cause)
+        status = contract.status_for(tenant.answers)
         if body is None:
-            return Response(status_code=contract.success_status, headers=headers)
-        return JSONResponse(body, status_code=contract.success_status, headers=headers)
+            return Response(status_code=status, headers=headers)
+        return JSONResponse(body, status_code=status, headers=headers)
 
     async def issue_token(self, request: Request) -> Response:
         """POST /oauth/token (RFC 6749 client credentials, see emulator.token_endpoint)."""

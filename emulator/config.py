@@ -10,6 +10,17 @@ import yaml
 
 AUTHORITIES = frozenset({"ORG_ADMIN", "CERT_ADMIN", "REPORT_ADMIN", "HELPDESK", "USER"})
 DEFAULT_TENANT = "default"
+# How tenants answer where the vendor's published description differs from the documents
+# (spec/ x-published). "published" by default: it is what tenants and the vendor's SDKs do,
+# so a client that works against a tenant works here (README, "The emulator").
+ANSWER_PROFILES = ("documented", "published")
+DEFAULT_ANSWERS = "published"
+
+
+def check_answers(profile: object) -> str:
+    if profile not in ANSWER_PROFILES:
+        raise ValueError(f"answers must be one of {', '.join(ANSWER_PROFILES)}, not {profile!r}")
+    return str(profile)
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class EmulatorConfig:
     token_ttl_seconds: int = 3600
     rate_limit: RateLimit | None = None
     transition_delay: float = 0.2
+    answers: str = DEFAULT_ANSWERS
     signing_key: str = "emulator-signing-key-not-a-secret-of-any-tenant"
 
 

@@ -9,6 +9,8 @@
     PUT    /emulator/tenants/{tenant}/rate-limit       {requests, perSeconds} or {requests: null}
     PUT    /emulator/tenants/{tenant}/faults           {latencyMs, errorRate, errorStatus}
     PUT    /emulator/tenants/{tenant}/transition-delay {seconds}
+    GET    /emulator/tenants/{tenant}/answers          {profile}: documented or published
+    PUT    /emulator/tenants/{tenant}/answers          {profile}
     GET    /emulator/tenants/{tenant}/violations       (DELETE clears them)
     GET    /emulator/tenants/{tenant}/objects          counts and names of what the tenant holds
     GET    /emulator/tenants/{tenant}/campaigns/{id}/certifications
@@ -25,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from emulator.config import RateLimit, make_client
+from emulator.config import RateLimit, check_answers, make_client
 from emulator.domain import campaigns
 from emulator.domain.tenant import CAMPAIGN, KINDS, TEMPLATE
 from emulator.traffic_controls import FaultProfile, RateLimiter
@@ -140,6 +142,14 @@ def control_routes(emulator: Emulator) -> list[Route]:
         slot_of(request).tenant.transition_delay = seconds
         return JSONResponse({"seconds": seconds})
 
+    async def answers(request: Request) -> Response:
+        tenant = slot_of(request).tenant
+        if request.method == "PUT":
+            profile = check_answers((await _json(request)).get("profile"))
+            with tenant.lock:
+                tenant.answers = profile
+        return JSONResponse({"profile": tenant.answers})
+
     async def violations(request: Request) -> Response:
         tenant = slot_of(request).tenant
         if request.method == "DELETE":
@@ -174,6 +184,7 @@ def control_routes(emulator: Emulator) -> list[Route]:
         ("/tenants/{tenant}/rate-limit", rate_limit, ["PUT"]),
         ("/tenants/{tenant}/faults", faults, ["PUT"]),
         ("/tenants/{tenant}/transition-delay", transition_delay, ["PUT"]),
+        ("/tenants/{tenant}/answers", answers, ["GET", "PUT"]),
         ("/tenants/{tenant}/violations", violations, ["GET", "DELETE"]),
         ("/tenants/{tenant}/objects", objects, ["GET"]),
         ("/tenants/{tenant}/campaigns/{campaign_id}/certifications", certifications, ["GET"]),

@@ -40,7 +40,10 @@ class TenantRegistry:
         with self._lock:
             if name not in self._slots:
                 tenant = Tenant(
-                    name, journal=self._journal, transition_delay=self._config.transition_delay
+                    name,
+                    journal=self._journal,
+                    transition_delay=self._config.transition_delay,
+                    answers=self._config.answers,
                 )
                 self._slots[name] = TenantSlot(tenant, RateLimiter(self._config.rate_limit))
             return self._slots[name]
@@ -53,5 +56,6 @@ class TenantRegistry:
         with slot.tenant.lock:
             slot.tenant.reset()
             slot.tenant.transition_delay = self._config.transition_delay
+            slot.tenant.answers = self._config.answers
             slot.rate_limiter = RateLimiter(self._config.rate_limit)
             slot.faults = FaultProfile()

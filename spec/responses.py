@@ -10,10 +10,15 @@ import spec
 
 
 def response_problems(
-    operation_id: str, status: int, headers: Mapping[str, str], body: bytes | str
+    operation_id: str,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes | str,
+    answers: spec.Answers = "documented",
 ) -> list[str]:
-    """Every way this response departs from the operation's documented responses."""
-    _, _, operation = spec.operation_by_id(operation_id)
+    """Every way this response departs from the operation's responses (as the documents, the
+    published description or `either` of them describe them)."""
+    _, _, operation = spec.operation_by_id(operation_id, answers)
     documented = operation["responses"].get(str(status))
     if documented is None:
         codes = ", ".join(operation["responses"])
@@ -38,7 +43,7 @@ def response_problems(
         document: Any = json.loads(body)
     except ValueError:
         return [*problems, f"{operation_id}: body is not JSON: {body!r:.80}"]
-    validator = spec.validator_for(content[media_type]["schema"], "response")
+    validator = spec.validator_for(content[media_type]["schema"], "response", answers)
     for error in validator.iter_errors(document):
         where = "/".join(str(part) for part in error.absolute_path)
         problems.append(f"{operation_id} {status} at /{where}: {error.message}")

@@ -27,6 +27,12 @@ class Api:
         self.client = client
         self.token = self.fetch_token()
 
+    @property
+    def answers(self) -> str:
+        """How the tenant answers (documented or published): responses are checked against
+        that description."""
+        return self.control("GET", "/answers").json()["profile"]
+
     def fetch_token(self) -> str:
         response = self.http.post(
             "/oauth/token",
@@ -61,7 +67,7 @@ class Api:
             raw = raw if raw is not None else _json(body)
         response = self.http.request(method, url, params=query, headers=headers, content=raw)
         problems = response_problems(
-            operation_id, response.status_code, response.headers, response.content
+            operation_id, response.status_code, response.headers, response.content, self.answers
         )
         assert not problems, problems
         return response

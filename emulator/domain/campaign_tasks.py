@@ -87,7 +87,12 @@ def reassign(tenant: Tenant, campaign_id: str, body: Document, caller_id: str) -
                 "reassignmentType": "MANUAL_REASSIGNMENT",
             }
         )
+        certification["reassignment"] = {
+            "from": certification["reviewer"],
+            "comment": body["reason"],
+        }
         certification["reviewer"] = {"id": new_owner, "type": "IDENTITY"}
+        certification["modified"] = format_timestamp(tenant.now())
         tenant.put(CERTIFICATION, cid, certification)
     return {
         "id": new_id(),

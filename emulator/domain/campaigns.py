@@ -130,7 +130,7 @@ def update(tenant: Tenant, campaign_id: str, operations: list[Document]) -> Docu
         return bool(tokens) and tokens[0] in allowed
 
     patched = apply_json_patch(public_view(document), operations, may_change)
-    check_against_schema("Campaign", patched)
+    check_against_schema("Campaign", patched, tenant.answers)
     if "deadline" in patched:
         _parse_deadline(patched["deadline"])
     patched["modified"] = format_timestamp(tenant.now())
@@ -197,6 +197,7 @@ def finish_work(tenant: Tenant, document: Document) -> None:
                 "reviewer": reviewer,
                 "completed": False,
                 "decision": None,
+                "created": format_timestamp(tenant.now()),
             }
             tenant.put(CERTIFICATION, certification["id"], certification)
         document["totalCertifications"] = len(reviewers)
@@ -205,7 +206,10 @@ def finish_work(tenant: Tenant, document: Document) -> None:
         for certification in certifications_of(tenant, document["id"]):
             if not certification["completed"]:
                 certification.update(completed=True, decision=action)
-                tenant.put(CERTIFICATION, certification["id"], certification)
+            # Completing the campaign signs every certification off.
+            certification.update(signed=format_timestamp(tenant.now()))
+            certification["modified"] = certification["signed"]
+            tenant.put(CERTIFICATION, certification["id"], certification)
         document["completedCertifications"] = document["totalCertifications"]
     document["status"] = settled
     tenant.put(CAMPAIGN, document["id"], document)

@@ -16,13 +16,16 @@ from emulator.domain.errors import InvalidRequest
 
 
 @cache
-def _validator(schema_name: str) -> Validator:
-    return spec.component_validator(schema_name, "request")
+def _validator(schema_name: str, answers: spec.Answers) -> Validator:
+    return spec.component_validator(schema_name, "request", answers)
 
 
-def check_against_schema(schema_name: str, document: Any) -> None:
-    """Raise InvalidRequest naming the first offending member."""
-    error = next(iter(_validator(schema_name).iter_errors(document)), None)
+def check_against_schema(
+    schema_name: str, document: Any, answers: spec.Answers = "documented"
+) -> None:
+    """Raise InvalidRequest naming the first offending member (of the schema as the tenant's
+    answers describe it)."""
+    error = next(iter(_validator(schema_name, answers).iter_errors(document)), None)
     if error is not None:
         where = ".".join(str(part) for part in error.absolute_path) or "body"
         raise InvalidRequest(f"{where}: {error.message}", field=where)

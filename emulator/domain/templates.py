@@ -102,7 +102,7 @@ def patch(tenant: Tenant, template_id: str, operations: list[Document]) -> Docum
         )
 
     patched = apply_json_patch(template, operations, may_change)
-    check_against_schema("CampaignTemplate", patched)
+    check_against_schema("CampaignTemplate", patched, tenant.answers)
     patched = declared_only("CampaignTemplate", patched)
     patched["campaign"] = _stored_campaign(patched["campaign"])
     _check_template(patched)

@@ -95,6 +95,8 @@ class Tenant:
     max_violations: int = 10_000
     # Seconds that background work (PENDING -> STAGED, ...) takes on this tenant's clock.
     transition_delay: float = 0.0
+    # Which description the tenant answers as: "documented" or "published" (spec/ x-published).
+    answers: str = "documented"
 
     # --- documents ---------------------------------------------------------------------
     def get(self, kind: str, key: str) -> Document | None:

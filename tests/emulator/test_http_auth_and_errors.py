@@ -153,6 +153,30 @@ def test_unknown_paths_and_methods(api):
     assert set(response.headers["Allow"].split(", ")) == {"GET", "POST"}
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/v3/campaigns", {"GET", "POST"}),
+        ("DELETE", "/v3/campaigns/any", {"GET", "PATCH"}),
+        ("GET", "/v3/campaigns/delete", {"POST"}),
+        ("POST", "/v3/campaign-templates/any/schedule", {"GET", "PUT", "DELETE"}),
+        ("TRACE", "/v3/campaign-templates", {"GET", "POST"}),
+        ("PROPFIND", "/v3/campaigns/any/reports", {"GET"}),  # a method no route names
+        ("POST", "/v3/certifications", {"GET"}),
+        ("PATCH", "/oauth/token", {"POST"}),
+    ],
+)
+def test_405_names_the_methods_the_path_allows(http, method, path, allowed):
+    """RFC 9110 15.5.6: 405 with an Allow header; the body is the documented error shape,
+    whether or not the request carried a token."""
+    response = http.request(method, path)
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) == allowed
+    body = response.json()
+    assert body["detailCode"] == "405 Method Not Allowed" and body["trackingId"]
+    assert method in body["causes"][0]["text"] or path == "/oauth/token"
+
+
 def test_rate_limit_answers_429_with_retry_after(api):
     api.control("PUT", "/rate-limit", {"requests": 3, "perSeconds": 10})
     statuses = [api.call("getActiveCampaigns").status_code for _ in range(4)]

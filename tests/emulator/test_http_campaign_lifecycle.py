@@ -57,6 +57,8 @@ def test_read_only_fields_in_a_create_body_are_ignored(api):
     ],
 )
 def test_cross_field_rules_answer_400_naming_the_field(api, fields, named):
+    """As the documents say (MACHINE_ACCOUNT is a published-only type)."""
+    api.control("PUT", "/answers", {"profile": "documented"})
     body = {"name": "c", "description": None, "type": "MANAGER", **fields}
     response = api.call("createCampaign", body=body)
     assert response.status_code == 400
