@@ -10,15 +10,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
-from reports.diff import (
-    DEFAULT_SLOWDOWN_FACTOR,
-    compare_runs,
-    format_json,
-    format_markdown,
-    format_text,
-)
+from reports.diff import DEFAULT_SLOWDOWN_FACTOR, compare_runs, format_json
+from reports.diff_text import format_markdown, format_text
 from reports.results_json import ResultsFileError, load_results
 
 PROG = "python -m reports"
@@ -62,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="an operation whose median duration grew by more than this factor (and by at "
         "least 50 ms) is a regression (default: %(default)s)",
     )
+    diff.add_argument(
+        "--report-link",
+        help="where each change links for its whole exchange and curl, e.g. the CI artifact URL "
+        "of the after run's report.html (default: report.html beside AFTER.json, if present)",
+    )
     return parser
 
 
@@ -77,7 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{error.filename}: no such file")
     except OSError as error:
         return _fail(f"{error.filename}: cannot read ({error.strerror})")
-    diff = compare_runs(before, after, slowdown_factor=arguments.slowdown_factor)
+    link = arguments.report_link
+    if link is None:
+        beside = Path(arguments.after).with_name("report.html")
+        link = str(beside) if beside.exists() else ""
+    diff = compare_runs(before, after, slowdown_factor=arguments.slowdown_factor, report_link=link)
     for warning in diff.warnings():
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     print(FORMATTERS[arguments.format](diff))

@@ -12,11 +12,13 @@ generation); views that need one outcome per cell fold them with `fold_outcomes`
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Literal, get_args
+from urllib.parse import urlsplit
 
 import spec
 
@@ -195,6 +197,19 @@ def spec_operations() -> list[OperationInfo]:
         )
         for method, path, operation in spec.operations()
     ]
+
+
+def operation_of(exchange: Exchange, operations: Iterable[OperationInfo]) -> str | None:
+    """The operation id an exchange called, by method and path template; None if none
+    matches (e.g. the token endpoint)."""
+    path = urlsplit(exchange.url).path
+    for operation in operations:
+        if operation.method.upper() != exchange.method.upper():
+            continue
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(operation.path))
+        if re.search(f"{pattern}$", path):
+            return operation.operation_id
+    return None
 
 
 def spec_file_digest(path: Path | str = spec.SPEC_PATH) -> str:

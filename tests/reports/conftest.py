@@ -1,4 +1,5 @@
-"""Synthetic runs for the report tests: a small run touching every section of every report."""
+"""Synthetic runs for the report tests: a small run touching every section of every report,
+named with the check names and rule ids the suite really emits."""
 
 from __future__ import annotations
 
@@ -9,7 +10,18 @@ from typing import Any
 
 import pytest
 
-from reports.model import CheckRecord, Exchange, RunMetadata, RunResult
+from conformance.openapi_checks import DESCRIBED
+from conformance.rules import RULES
+from reports.model import CheckRecord, Exchange, Observed, RunMetadata, RunResult, TestOutcome
+from tests.reports.suite_names import (
+    ERROR_SHAPE_CHECK,
+    PAST_DUE,
+    RETRY_AFTER,
+    SCHEMA_CHECK,
+    STATUS_CHECK,
+    UNAUTHORIZED,
+    UNAUTHORIZED_TEST,
+)
 
 BASE_URL = "https://acme.api.identitynow.com"
 CAMPAIGN_BODY = {"name": 'It\'s "quoted" & <odd>', "description": None, "type": "MANAGER"}
@@ -50,89 +62,160 @@ def create_campaign_exchange() -> Exchange:
     )
 
 
+def unauthorized_exchange() -> Exchange:
+    return Exchange(
+        method="GET",
+        url=f"{BASE_URL}/v3/campaigns/2c9180835d2e5168015d32f890ca1581",
+        status_code=401,
+        response_headers={"Content-Type": "application/json"},
+        response_body='{"message": "no"}',
+    )
+
+
 def sample_records() -> list[CheckRecord]:
-    """Every outcome, an operation-scoped and a run-wide failure, a folded cell, undocumented
-    members and a status code the spec does not document for its operation."""
+    """Every outcome; checks and rules; a folded cell; a failing check and a failing rule,
+    each with its deciding exchange."""
     return [
         CheckRecord(
+            "check",
             "createCampaign",
-            "response_schema_conformance",
-            "schema",
+            SCHEMA_CHECK,
+            "schemathesis",
             "pass",
-            documented="#/paths/~1campaigns/post/responses/200",
-            status_codes_seen=[200, 400],
+            documented=DESCRIBED[SCHEMA_CHECK][1],
+            cases=12,
+            tests=["conformance/test_openapi_conformance.py::test_operation_honours_the_spec"],
             duration_ms=100.0,
         ),
         CheckRecord(
+            "check",
             "createCampaign",
-            "status_code_conformance",
-            "schema",
+            STATUS_CHECK,
+            "schemathesis",
             "fail",
             reason="answered 418, which the spec does not document",
-            documented="#/paths/~1campaigns/post/responses",
+            documented=DESCRIBED[STATUS_CHECK][1],
+            cases=3,
+            failures=1,
             exchange=create_campaign_exchange(),
-            status_codes_seen=[418],
+            tests=["conformance/test_openapi_conformance.py::test_operation_honours_the_spec"],
             duration_ms=80.0,
         ),
+        CheckRecord("check", "getCampaign", SCHEMA_CHECK, "schemathesis", "pass", cases=4),
         CheckRecord(
-            "getCampaign",
-            "response_schema_conformance",
-            "schema",
-            "pass",
-            status_codes_seen=[200],
-            undocumented_properties=["/extra", "/alerts/0/note"],
-            duration_ms=30.0,
-        ),
-        CheckRecord("getCampaign", "response_schema_conformance", "schema", "pass"),
-        CheckRecord(
+            "check",
             "getActiveCampaigns",
-            "response_schema_conformance",
-            "schema",
+            SCHEMA_CHECK,
+            "schemathesis",
             "skip",
             reason="read-only mode",
         ),
         CheckRecord(
-            "completeCampaign",
-            "lifecycle:complete-only-past-due",
-            "lifecycle",
+            "check",
+            "getCampaign",
+            ERROR_SHAPE_CHECK,
+            "suite",
+            "not-run",
+            reason="no response it applies to (4 declined)",
+        ),
+        CheckRecord(
+            "rule",
+            None,
+            PAST_DUE.id,
+            PAST_DUE.kind,
             "pass",
-            documented="This endpoint will run successfully for any campaigns that are past due.",
-            status_codes_seen=[202, 400],
+            documented=PAST_DUE.sentence,
+            source=PAST_DUE.source,
+            cases=5,
             duration_ms=900.0,
         ),
         CheckRecord(
+            "rule",
             None,
-            "auth:401-shape",
-            "auth",
+            UNAUTHORIZED.id,
+            UNAUTHORIZED.kind,
             "fail",
-            reason='401 body was {"message": "no"}',
-            documented='Unauthorized - Returned if there is no authorization header ({"error"})',
+            reason='answered the body {"message": "no"}',
+            documented=UNAUTHORIZED.sentence,
+            source=UNAUTHORIZED.source,
+            cases=22,
+            failures=1,
+            exchange=unauthorized_exchange(),
+            tests=[UNAUTHORIZED_TEST],
         ),
-        CheckRecord(None, "rate-limit:retry-after", "auth", "pass", duration_ms=5.0),
+        CheckRecord(
+            "rule",
+            None,
+            RETRY_AFTER.id,
+            RETRY_AFTER.kind,
+            "error",
+            reason="the test stopped (ConnectionError: connection refused)",
+            documented=RETRY_AFTER.sentence,
+            source=RETRY_AFTER.source,
+            tests=["conformance/test_auth_and_errors.py::test_429_carries_retry_after"],
+        ),
     ]
+
+
+def sample_tests() -> list[TestOutcome]:
+    """One of each outcome pytest counts."""
+    return [
+        TestOutcome(
+            "conformance/test_collections.py::test_paging[getActiveCampaigns]", "passed", "call"
+        ),
+        TestOutcome(UNAUTHORIZED_TEST, "failed", "call", "[401] The document says: ...", 12.0),
+        TestOutcome(
+            "conformance/test_auth_and_errors.py::test_429_carries_retry_after",
+            "error",
+            "setup",
+            "ConnectionError: connection refused",
+        ),
+        TestOutcome("conformance/test_x.py::test_read_only", "skipped", "setup", "read-only mode"),
+        TestOutcome("conformance/test_x.py::test_known_gap", "xfailed", "call", "xfail: gap"),
+    ]
+
+
+def sample_observed() -> dict[str, Observed]:
+    return {
+        "createCampaign": Observed((200, 400, 418)),
+        "getCampaign": Observed((200,), ("/alerts/0/note", "/extra")),
+    }
 
 
 @pytest.fixture
 def sample_run() -> RunResult:
-    return RunResult(metadata(), sample_records())
+    return RunResult(metadata(), sample_records(), observed=sample_observed(), tests=sample_tests())
 
 
 @pytest.fixture
 def make_run() -> Callable[..., RunResult]:
-    """make_run(records, **metadata overrides) -> RunResult."""
+    """make_run(records, observed=None, tests=None, **metadata overrides) -> RunResult."""
 
-    def build(records: list[CheckRecord], **overrides: Any) -> RunResult:
-        return RunResult(metadata(**overrides), list(records))
+    def build(
+        records: list[CheckRecord],
+        observed: dict[str, Observed] | None = None,
+        tests: list[TestOutcome] | None = None,
+        **overrides: Any,
+    ) -> RunResult:
+        return RunResult(
+            metadata(**overrides), list(records), observed=observed or {}, tests=tests or []
+        )
 
     return build
 
 
 @pytest.fixture
 def make_record() -> Callable[..., CheckRecord]:
-    """make_record(operation_id, check, outcome, **fields) with kind "schema" by default."""
+    """make_record(operation_id, check, outcome, **fields): a check record for an operation,
+    a rule record (the check is a rule id of the catalogue) for operation None."""
 
     def build(operation_id: str | None, check: str, outcome: str, **fields: Any) -> CheckRecord:
-        record = CheckRecord(operation_id, check, "schema", "pass")
+        if operation_id is None:
+            rule = RULES[check]
+            record = CheckRecord("rule", None, check, rule.kind, "pass", documented=rule.sentence)
+        else:
+            kind = DESCRIBED[check][0] if check in DESCRIBED else "schemathesis"
+            record = CheckRecord("check", operation_id, check, kind, "pass", cases=1)
         return replace(record, outcome=outcome, **fields)
 
     return build

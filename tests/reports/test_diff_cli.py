@@ -48,7 +48,8 @@ def assert_one_line_error(code: int, out: str, err: str, fragment: str) -> None:
         ('{"hello": "world"}', "not a results file"),
         ('"a string"', "not a results file"),
         ('{"schema_version": 99, "run": {}}', "schema_version 99 is not supported"),
-        ('{"schema_version": 1}', "not a valid results file"),
+        ('{"schema_version": 1}', "schema_version 1 is not supported"),
+        ('{"schema_version": 2}', "not a valid results file"),
     ],
 )
 def test_files_that_are_not_results_files(

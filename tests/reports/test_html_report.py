@@ -10,11 +10,21 @@ from html.parser import HTMLParser
 import pytest
 
 import spec
+from conformance.openapi_checks import DESCRIBED
 from reports.html_report import render_html
 from reports.model import RunResult
+from tests.reports.suite_names import (
+    ERROR_SHAPE_CHECK,
+    PAST_DUE,
+    RETRY_AFTER,
+    SCHEMA_CHECK,
+    STATUS_CHECK,
+    UNAUTHORIZED,
+    UNAUTHORIZED_TEST,
+)
 
 SPEC_OPERATION_IDS = [operation["operationId"] for _, _, operation in spec.operations()]
-VOID_ELEMENTS = {"meta", "br", "link", "img", "hr", "input"}
+VOID_ELEMENTS = {"meta", "br", "wbr", "link", "img", "hr", "input"}
 
 
 @dataclass
@@ -112,7 +122,14 @@ def test_run_metadata_section(page: Node, sample_run: RunResult) -> None:
     assert meta["Requests"] == "321"
     assert meta["Strict"] == "yes"
     assert meta["hypothesis version"] == "6.170.15"
-    assert "2 failed" in page.find("header").text
+    assert meta["Seed"] == "random"
+
+
+def test_header_counts_are_pytests_and_the_records_are_counted_apart(page: Node) -> None:
+    header = page.find("header").text
+    assert "pytest counted: 1 passed, 1 failed, 1 errors, 1 skipped, 1 xfailed" in header
+    assert "(5 operation × check, 3 documented rules)" in header
+    assert "3 pass, 2 fail, 1 skip, 1 not-run, 1 error" in header
 
 
 def test_matrix_has_a_row_for_each_of_the_22_operations(page: Node) -> None:
@@ -120,29 +137,42 @@ def test_matrix_has_a_row_for_each_of_the_22_operations(page: Node) -> None:
     assert list(rows) == SPEC_OPERATION_IDS
     assert len(rows) == 22
     header = [th.text for th in page.find("section", id="matrix").find_all("th", class_="check")]
-    assert header == [
-        "response_schema_conformance",
-        "status_code_conformance",
-        "lifecycle:complete-only-past-due",
-    ]
-    # An operation nothing ran for still has its row, every cell "not run".
-    assert [cell.text for cell in rows["deleteCampaignTemplate"]] == ["· not run"] * 3
+    # One column per check function; the suite's own are starred.
+    assert header == [SCHEMA_CHECK, STATUS_CHECK, f"{ERROR_SHAPE_CHECK} *"]
+    # An operation nothing ran for still has its row, every cell without a record.
+    cells = rows["deleteCampaignTemplate"]
+    assert [cell.attrs["title"] for cell in cells] == ["no record: 0 case(s)"] * 3
 
 
 def test_matrix_cells_read_without_colour(page: Node) -> None:
     create = matrix_rows(page)["createCampaign"]
-    assert [cell.text for cell in create] == ["✓ pass", "✗ fail", "· not run"]
+    assert [cell.text for cell in create] == ["✓", "✗", "·"]
+    assert [cell.attrs["title"] for cell in create] == [
+        "pass: 12 case(s)",
+        "fail: 3 case(s)",
+        "no record: 0 case(s)",
+    ]
     assert "outcome-fail" in create[1].attrs["class"]
     assert create[1].find("a").attrs["href"] == "#failure-1"
-    skipped = matrix_rows(page)["getActiveCampaigns"][0]
-    assert skipped.text == "○ skip"
+    assert matrix_rows(page)["getActiveCampaigns"][0].attrs["title"].startswith("skip")
+    assert matrix_rows(page)["getCampaign"][2].attrs["title"].startswith("not run")
 
 
-def test_run_wide_rules_are_listed(page: Node) -> None:
-    section = page.find("section", id="run-wide")
-    assert "auth:401-shape" in section.text
-    assert "✗ fail" in section.text
-    assert section.find("a").attrs["href"] == "#failure-2"
+def test_rule_table_has_the_sentence_outcome_and_times_exercised(page: Node) -> None:
+    section = page.find("section", id="rules")
+    rows = {
+        row.attrs["data-rule"]: row for row in section.find_all("tr") if "data-rule" in row.attrs
+    }
+    assert list(rows) == [PAST_DUE.id, UNAUTHORIZED.id, RETRY_AFTER.id]
+    past_due = rows[PAST_DUE.id].find_all("td")
+    assert PAST_DUE.sentence in past_due[0].text
+    assert PAST_DUE.source in past_due[0].text
+    assert past_due[1].attrs["title"] == "pass"
+    assert past_due[2].text == "5"
+    failing = rows[UNAUTHORIZED.id].find_all("td")
+    assert failing[1].find("a").attrs["href"] == "#failure-2"
+    assert failing[2].text == "22"
+    assert rows[RETRY_AFTER.id].find_all("td")[1].attrs["title"] == "error"
 
 
 def test_status_code_coverage_table(page: Node) -> None:
@@ -158,7 +188,7 @@ def test_status_code_coverage_table(page: Node) -> None:
     assert create.find("td", class_="ratio").text == "2 of 6"
     undocumented = create.find("td", class_="undocumented").find("span", class_="undocumented")
     assert undocumented.text == "⚠ 418"
-    assert rows["completeCampaign"].find("td", class_="ratio").text == "2 of 7"
+    assert rows["completeCampaign"].find("td", class_="ratio").text == "0 of 7"
     assert rows["getCampaignTemplates"].find("td", class_="ratio").text == "0 of 6"
     assert not rows["getCampaign"].find_all("span", class_="undocumented")
 
@@ -171,20 +201,37 @@ def test_undocumented_properties_section(page: Node) -> None:
 
 def test_every_failure_says_what_was_documented_and_what_the_server_did(page: Node) -> None:
     failures = page.find("section", id="failures").find_all("section", class_="failure")
-    assert [f.attrs["id"] for f in failures] == ["failure-1", "failure-2"]
+    assert [f.attrs["id"] for f in failures] == ["failure-1", "failure-2", "failure-3"]
     first = failures[0]
-    assert first.find("h3").text == "createCampaign · status_code_conformance"
-    assert "#/paths/~1campaigns/post/responses" in first.find("dd").text
+    assert first.find("h3").text == f"createCampaign · {STATUS_CHECK} (fail)"
+    assert DESCRIBED[STATUS_CHECK][1] in first.find("dd").text
     assert "answered 418" in first.text
     assert "418" in first.find("strong").text
     assert "I'm a teapot" in first.find("details").text
     assert "HTTP 418" in first.find("details").text
-    assert "No request was recorded" in failures[1].text
+    rule = failures[1]
+    assert rule.find("h3").text == f"rule {UNAUTHORIZED.id} (fail)"
+    assert UNAUTHORIZED.sentence in rule.find("dd").text
+    # The exchange shown is the one that decided the failure, not the last one of the test.
+    assert "/v3/campaigns/2c9180835d2e5168015d32f890ca1581" in rule.find("pre", class_="curl").text
+    assert "No request decided this outcome" in failures[2].text
+
+
+def test_every_test_pytest_did_not_pass_is_listed_with_its_reason(page: Node) -> None:
+    rows = page.find("section", id="tests").find("tbody").find_all("tr")
+    listed = [(row.find("code").text, row.find_all("td")[0].text) for row in rows]
+    assert listed == [
+        (UNAUTHORIZED_TEST, "failed"),
+        ("conformance/test_auth_and_errors.py::test_429_carries_retry_after", "error in setup"),
+        ("conformance/test_x.py::test_read_only", "skipped in setup"),
+        ("conformance/test_x.py::test_known_gap", "xfailed"),
+    ]
+    assert "read-only mode" in rows[2].text
 
 
 def test_the_curl_command_reproduces_the_request(page: Node, sample_run: RunResult) -> None:
     curls = page.find("section", id="failures").find_all("pre", class_="curl")
-    assert len(curls) == 1
+    assert len(curls) == 2
     command = curls[0].text
     assert "opaque-token-value" not in command
     words = shlex.split(command.replace("\\\n", " "))
@@ -211,6 +258,6 @@ def test_text_from_the_server_is_escaped(sample_run: RunResult) -> None:
 def test_a_run_where_nothing_ran_still_lists_every_operation(make_run) -> None:
     tree = parse(render_html(make_run([])))
     assert list(matrix_rows(tree)) == SPEC_OPERATION_IDS
-    assert "No check failed." in tree.find("header").text
+    assert "No check or rule failed." in tree.find("header").text
     assert "None." in tree.find("section", id="failures").text
     assert not tree.find_all("section", id="skipped")

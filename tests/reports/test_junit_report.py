@@ -1,4 +1,4 @@
-"""junit.xml: parses, one testsuite, one testcase per record, counts CI systems read."""
+"""junit.xml: parses, one testsuite, one testcase per pytest outcome, pytest's counts."""
 
 from __future__ import annotations
 
@@ -8,51 +8,70 @@ from dataclasses import replace
 
 from reports.junit_xml import render_junit_xml
 from reports.model import RunResult
+from tests.reports.suite_names import RETRY_AFTER, UNAUTHORIZED
 
 
 def parse(result: RunResult) -> ET.Element:
     return ET.fromstring(render_junit_xml(result))
 
 
-def test_one_testsuite_with_the_right_counts(sample_run: RunResult) -> None:
+def test_one_testsuite_whose_counts_are_pytests(sample_run: RunResult) -> None:
     root = parse(sample_run)
     assert root.tag == "testsuites"
     suites = root.findall("testsuite")
     assert len(suites) == 1
     suite = suites[0]
+    counts = sample_run.test_counts()
     for element in (root, suite):
-        assert element.get("tests") == "8"
-        assert element.get("failures") == "2"
-        assert element.get("skipped") == "1"
-        assert element.get("errors") == "0"
+        assert element.get("tests") == "5"
+        assert element.get("failures") == str(counts["failed"]) == "1"
+        assert element.get("errors") == str(counts["error"]) == "1"
+        # pytest's own --junitxml writes an xfail as a skip.
+        assert element.get("skipped") == str(counts["skipped"] + counts["xfailed"]) == "2"
     assert suite.get("time") == "12.500"
-    assert len(suite.findall("testcase")) == 8
-    assert len(suite.findall("testcase/failure")) == 2
-    assert len(suite.findall("testcase/skipped")) == 1
+    assert len(suite.findall("testcase")) == 5
+    assert len(suite.findall("testcase/failure")) == 1
+    assert len(suite.findall("testcase/error")) == 1
+    assert len(suite.findall("testcase/skipped")) == 2
 
 
-def test_testcases_are_named_by_operation_and_check(sample_run: RunResult) -> None:
+def test_testcases_are_named_as_pytest_names_them(sample_run: RunResult) -> None:
     cases = parse(sample_run).findall("testsuite/testcase")
     names = [(case.get("classname"), case.get("name")) for case in cases]
-    assert names[0] == ("createCampaign", "response_schema_conformance")
-    assert names[6] == ("run", "auth:401-shape")
-    assert cases[5].get("time") == "0.900"
+    assert names[1] == (
+        "conformance.test_auth_and_errors",
+        "test_401_without_a_token[getCampaign]",
+    )
+    assert names[2] == (
+        "conformance.test_auth_and_errors",
+        "test_429_carries_retry_after (setup)",
+    )
+    assert cases[1].get("time") == "0.012"
 
 
-def test_failures_carry_the_document_sentence_and_a_curl(sample_run: RunResult) -> None:
-    failure = parse(sample_run).find("testsuite/testcase[@name='status_code_conformance']/failure")
+def test_a_failure_names_the_rule_the_document_sentence_and_a_curl(sample_run: RunResult) -> None:
+    failure = parse(sample_run).find("testsuite/testcase/failure")
     assert failure is not None
-    assert failure.get("message") == "answered 418, which the spec does not document"
-    assert failure.get("type") == "schema"
-    assert "The document says: #/paths/~1campaigns/post/responses" in failure.text
-    assert "Response: 418" in failure.text
-    assert '-H "Authorization: Bearer $SAIL_TOKEN"' in failure.text
+    assert failure.get("type") == f"rule:{UNAUTHORIZED.id}"
+    assert failure.get("message") == 'answered the body {"message": "no"}'
+    assert f"rule {UNAUTHORIZED.id} (fail)" in failure.text
+    assert f"The document says: {UNAUTHORIZED.sentence}" in failure.text
+    assert "Response: 401" in failure.text
+    reproduce = failure.text.split("Reproduce:\n", 1)[1]
+    assert reproduce.startswith("curl ")
+    assert "/v3/campaigns/2c9180835d2e5168015d32f890ca1581" in reproduce
 
 
-def test_skips_carry_their_reason(sample_run: RunResult) -> None:
-    skipped = parse(sample_run).find("testsuite/testcase/skipped")
-    assert skipped is not None
-    assert skipped.get("message") == "read-only mode"
+def test_an_error_says_why_the_test_stopped(sample_run: RunResult) -> None:
+    error = parse(sample_run).find("testsuite/testcase/error")
+    assert error is not None
+    assert error.get("type") == f"rule:{RETRY_AFTER.id}"
+    assert "ConnectionError: connection refused" in error.text
+
+
+def test_skips_and_xfails_carry_their_reason(sample_run: RunResult) -> None:
+    skipped = parse(sample_run).findall("testsuite/testcase/skipped")
+    assert [s.get("message") for s in skipped] == ["read-only mode", "xfail: gap"]
 
 
 def test_run_metadata_as_properties_and_a_timestamp_without_offset(sample_run: RunResult) -> None:
@@ -68,10 +87,10 @@ def test_run_metadata_as_properties_and_a_timestamp_without_offset(sample_run: R
 
 
 def test_characters_xml_cannot_carry_do_not_break_the_file(sample_run: RunResult) -> None:
-    failing = sample_run.records[1]
+    failing = sample_run.records[6]
     assert failing.exchange is not None
     binary = replace(failing.exchange, response_body="bad\x00byte\x1b[0m")
-    sample_run.records[1] = replace(failing, reason="NUL \x00 here", exchange=binary)
+    sample_run.records[6] = replace(failing, reason="NUL \x00 here", exchange=binary)
     failure = parse(sample_run).find("testsuite/testcase/failure")
     assert failure is not None
     assert "bad\ufffdbyte" in failure.text

@@ -8,9 +8,10 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from reports.model import CheckRecord, Exchange, RunResult
+from reports.model import CheckRecord, Exchange, RunResult, TestOutcome
 from reports.redaction import Redactor
 from reports.run_folder import write_run
+from tests.reports.suite_names import SCHEMA_CHECK, STATUS_CHECK, UNAUTHORIZED
 
 CLIENT_SECRET = "s3cr3t+Client/Secret=42&x"
 # A JWT, as the token endpoint hands out, and an opaque token only the Bearer rule can catch.
@@ -52,20 +53,22 @@ def leaky_run(make_run) -> RunResult:
     )
     return make_run(
         [
-            CheckRecord(None, "auth:token", "auth", "fail", exchange=token_request),
+            CheckRecord("rule", None, UNAUTHORIZED.id, "auth", "fail", exchange=token_request),
             CheckRecord(
+                "check",
                 "updateCampaign",
-                "status_code_conformance",
-                "schema",
+                STATUS_CHECK,
+                "schemathesis",
                 "fail",
                 reason=f"sent Authorization: Bearer {OPAQUE_TOKEN}, got 500",
                 documented=f"client_secret={CLIENT_SECRET} must never be echoed",
                 exchange=api_call,
             ),
             CheckRecord(
+                "check",
                 "getCampaign",
-                "response_schema_conformance",
-                "schema",
+                SCHEMA_CHECK,
+                "schemathesis",
                 "skip",
                 reason=f"no token: {ACCESS_TOKEN}",
             ),
@@ -100,8 +103,20 @@ def test_without_a_redactor_the_secret_in_the_environment_is_still_masked(
 
 
 def test_a_registered_token_is_masked_in_any_field(make_run, tmp_path) -> None:
+    test = "conformance/test_x.py::test_echo"
     run = make_run(
-        [CheckRecord("getCampaign", "x", "schema", "fail", reason=f"echoed {OPAQUE_TOKEN}")]
+        [
+            CheckRecord(
+                "check",
+                "getCampaign",
+                SCHEMA_CHECK,
+                "schemathesis",
+                "fail",
+                reason=f"echoed {OPAQUE_TOKEN}",
+                tests=[test],
+            )
+        ],
+        tests=[TestOutcome(test, "failed", "call", f"E  echoed {OPAQUE_TOKEN}")],
     )
     assert_nothing_leaked(write_run(run, tmp_path, redactor=Redactor([OPAQUE_TOKEN])))
 

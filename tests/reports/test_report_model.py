@@ -10,13 +10,24 @@ import requests
 
 import spec
 from reports.model import (
+    RUN_WIDE,
     CheckRecord,
     Exchange,
     RunResult,
     fold_outcomes,
     installed_versions,
     is_documented,
+    operation_of,
     spec_file_digest,
+    spec_operations,
+)
+from tests.reports.suite_names import (
+    ERROR_SHAPE_CHECK,
+    PAST_DUE,
+    RETRY_AFTER,
+    SCHEMA_CHECK,
+    STATUS_CHECK,
+    UNAUTHORIZED,
 )
 
 SPEC_OPERATION_IDS = [operation["operationId"] for _, _, operation in spec.operations()]
@@ -34,23 +45,28 @@ def test_matrix_has_every_operation_in_spec_order_even_without_records(
     assert set(matrix["getCampaignTemplates"].values()) == {None}
 
 
-def test_matrix_columns_are_the_operation_checks_in_first_seen_order(
-    sample_run: RunResult,
-) -> None:
-    assert sample_run.operation_checks() == [
-        "response_schema_conformance",
-        "status_code_conformance",
-        "lifecycle:complete-only-past-due",
-    ]
+def test_matrix_columns_are_the_check_names_in_first_seen_order(sample_run: RunResult) -> None:
+    assert sample_run.operation_checks() == [SCHEMA_CHECK, STATUS_CHECK, ERROR_SHAPE_CHECK]
     matrix = sample_run.matrix()
-    assert matrix["createCampaign"]["status_code_conformance"] == "fail"
-    assert matrix["getCampaign"]["response_schema_conformance"] == "pass"
-    assert matrix["getActiveCampaigns"]["response_schema_conformance"] == "skip"
-    assert matrix["completeCampaign"]["response_schema_conformance"] is None
+    assert matrix["createCampaign"][STATUS_CHECK] == "fail"
+    assert matrix["getCampaign"][SCHEMA_CHECK] == "pass"
+    assert matrix["getActiveCampaigns"][SCHEMA_CHECK] == "skip"
+    assert matrix["getCampaign"][ERROR_SHAPE_CHECK] == "not-run"
+    assert matrix["completeCampaign"][SCHEMA_CHECK] is None
+
+
+def test_rules_are_not_matrix_rows(sample_run: RunResult) -> None:
+    assert [r.check for r in sample_run.rule_records()] == [
+        PAST_DUE.id,
+        UNAUTHORIZED.id,
+        RETRY_AFTER.id,
+    ]
+    assert all(r.row == RUN_WIDE for r in sample_run.rule_records())
+    assert RUN_WIDE not in sample_run.matrix()
 
 
 def test_an_operation_the_spec_does_not_know_still_gets_a_row(make_run, make_record) -> None:
-    run = make_run([make_record("retiredOperation", "response_schema_conformance", "fail")])
+    run = make_run([make_record("retiredOperation", SCHEMA_CHECK, "fail")])
     assert list(run.matrix())[-1] == "retiredOperation"
     assert len(run.matrix()) == 23
 
@@ -59,8 +75,11 @@ def test_an_operation_the_spec_does_not_know_still_gets_a_row(make_run, make_rec
     ("outcomes", "folded"),
     [
         (["pass", "fail", "skip"], "fail"),
+        (["pass", "error"], "error"),
+        (["error", "fail"], "fail"),
         (["skip", "pass"], "pass"),
-        (["skip", "skip"], "skip"),
+        (["not-run", "skip"], "skip"),
+        (["not-run"], "not-run"),
         ([], None),
     ],
 )
@@ -84,9 +103,7 @@ def test_status_coverage_compares_documented_codes_with_codes_seen(
 
 def test_status_codes_of_the_deciding_exchange_count_as_seen(make_run, make_record) -> None:
     exchange = Exchange("GET", "https://t/v3/campaigns/1", status_code=503)
-    run = make_run(
-        [make_record("getCampaign", "status_code_conformance", "fail", exchange=exchange)]
-    )
+    run = make_run([make_record("getCampaign", STATUS_CHECK, "fail", exchange=exchange)])
     assert run.status_codes_seen() == {"getCampaign": {503}}
 
 
@@ -106,22 +123,60 @@ def test_status_code_ranges_and_default_document_codes(code, documented, expecte
 
 def test_undocumented_properties_failures_and_counts(sample_run: RunResult) -> None:
     assert sample_run.undocumented_properties() == {"getCampaign": ["/alerts/0/note", "/extra"]}
-    assert [(r.row, r.check) for r in sample_run.failures()] == [
-        ("createCampaign", "status_code_conformance"),
-        ("run", "auth:401-shape"),
+    assert [r.key for r in sample_run.failures()] == [
+        ("createCampaign", STATUS_CHECK),
+        ("rule", UNAUTHORIZED.id),
+        ("rule", RETRY_AFTER.id),
     ]
-    assert sample_run.outcome_counts() == {"pass": 5, "fail": 2, "skip": 1}
-    assert [r.check for r in sample_run.run_wide_records()] == [
-        "auth:401-shape",
-        "rate-limit:retry-after",
-    ]
+    assert sample_run.outcome_counts() == {
+        "pass": 3,
+        "fail": 2,
+        "skip": 1,
+        "not-run": 1,
+        "error": 1,
+    }
+    assert sample_run.test_counts() == {
+        "passed": 1,
+        "failed": 1,
+        "error": 1,
+        "skipped": 1,
+        "xfailed": 1,
+        "xpassed": 0,
+    }
 
 
-def test_unknown_kinds_and_outcomes_are_refused_when_the_record_is_made() -> None:
+def test_records_refuse_unknown_kinds_outcomes_and_misplaced_operations() -> None:
     with pytest.raises(ValueError, match="kind"):
-        CheckRecord("getCampaign", "x", "style", "pass")  # type: ignore[arg-type]
+        CheckRecord("check", "getCampaign", "x", "style", "pass")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="outcome"):
-        CheckRecord("getCampaign", "x", "schema", "error")  # type: ignore[arg-type]
+        CheckRecord("check", "getCampaign", "x", "suite", "broken")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="record_type"):
+        CheckRecord("test", "getCampaign", "x", "suite", "pass")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="names its operation"):
+        CheckRecord("rule", "getCampaign", UNAUTHORIZED.id, "auth", "pass")
+    with pytest.raises(ValueError, match="names its operation"):
+        CheckRecord("check", None, SCHEMA_CHECK, "schemathesis", "pass")
+
+
+def test_the_operation_of_an_exchange_is_found_by_method_and_path_template() -> None:
+    operations = spec_operations()
+    found = [
+        operation_of(Exchange(method, f"https://t{path}"), operations)
+        for method, path in [
+            ("POST", "/v3/campaigns/2c91/activate"),
+            ("GET", "/v3/campaigns"),
+            ("GET", "/v3/campaigns/2c91"),
+            ("POST", "/v3/campaigns/2c91/run-report/CAMPAIGN_STATUS_REPORT"),
+            ("POST", "/oauth/token"),
+        ]
+    ]
+    assert found == [
+        "startCampaign",
+        "getActiveCampaigns",
+        "getCampaign",
+        "startCampaignReport",
+        None,
+    ]
 
 
 def test_exchange_from_a_requests_response() -> None:

@@ -17,6 +17,7 @@ from reports.results_json import (
     render_results_json,
     write_results_json,
 )
+from tests.reports.suite_names import STATUS_CHECK, UNAUTHORIZED
 
 
 @pytest.fixture
@@ -27,18 +28,25 @@ def document(sample_run: RunResult) -> dict:
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"]["const"] == 1
+    assert schema["properties"]["schema_version"]["const"] == 2
 
 
 def test_the_document_validates_against_the_schema(document: dict) -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(document)
-    assert list(document) == ["schema_version", "run", "operations", "summary", "records"]
+    assert list(document) == [
+        "schema_version",
+        "run",
+        "operations",
+        "summary",
+        "records",
+        "tests",
+    ]
 
 
 def test_run_metadata_section(document: dict, sample_run: RunResult) -> None:
     meta = sample_run.metadata
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["run"] == {
         "run_id": meta.run_id,
         "target_url": meta.target_url,
@@ -52,6 +60,7 @@ def test_run_metadata_section(document: dict, sample_run: RunResult) -> None:
         "hypothesis_profile": "tenant",
         "read_only": False,
         "strict": True,
+        "seed": None,
     }
 
 
@@ -66,19 +75,32 @@ def test_operations_section_lists_the_spec_operations_and_documented_codes(
         "method": "POST",
         "path": "/campaigns",
         "documented_status_codes": ["200", "400", "401", "403", "429", "500"],
+        "status_codes_seen": [200, 400, 418],
+        "undocumented_properties": [],
     }
+    get = next(op for op in document["operations"] if op["operation_id"] == "getCampaign")
+    assert get["undocumented_properties"] == ["/alerts/0/note", "/extra"]
 
 
-def test_records_section_one_per_record_with_the_deciding_exchange(document: dict) -> None:
+def test_records_section_one_per_check_and_rule_with_the_deciding_exchange(
+    document: dict,
+) -> None:
     records = document["records"]
     assert len(records) == 8
-    assert document["summary"] == {"pass": 5, "fail": 2, "skip": 1}
+    assert document["summary"]["records"] == {
+        "pass": 3,
+        "fail": 2,
+        "skip": 1,
+        "not-run": 1,
+        "error": 1,
+    }
     failure = records[1]
-    assert failure["operation_id"] == "createCampaign"
-    assert failure["check"] == "status_code_conformance"
-    assert failure["outcome"] == "fail"
-    assert failure["documented"] == "#/paths/~1campaigns/post/responses"
-    assert failure["status_codes_seen"] == [418]
+    assert (failure["record_type"], failure["operation_id"], failure["check"]) == (
+        "check",
+        "createCampaign",
+        STATUS_CHECK,
+    )
+    assert (failure["outcome"], failure["cases"], failure["failures"]) == ("fail", 3, 1)
     assert failure["exchange"]["request"]["body"].startswith('{"name": "It')
     assert failure["exchange"]["response"] == {
         "status_code": 418,
@@ -87,14 +109,30 @@ def test_records_section_one_per_record_with_the_deciding_exchange(document: dic
     }
     # Redacted before writing: the scheme stays, the token does not.
     assert failure["exchange"]["request"]["headers"]["Authorization"] == "Bearer ***"
-    run_wide = records[6]
-    assert (run_wide["operation_id"], run_wide["check"], run_wide["kind"]) == (
+    rule = records[6]
+    assert (rule["record_type"], rule["operation_id"], rule["check"], rule["kind"]) == (
+        "rule",
         None,
-        "auth:401-shape",
+        UNAUTHORIZED.id,
         "auth",
     )
-    assert records[2]["undocumented_properties"] == ["/extra", "/alerts/0/note"]
-    assert records[4]["reason"] == "read-only mode"
+    assert rule["documented"] == UNAUTHORIZED.sentence
+    assert rule["source"] == UNAUTHORIZED.source
+    assert records[3]["reason"] == "read-only mode"
+
+
+def test_tests_section_counts_every_pytest_outcome(document: dict) -> None:
+    assert document["summary"]["tests"] == {
+        "passed": 1,
+        "failed": 1,
+        "error": 1,
+        "skipped": 1,
+        "xfailed": 1,
+        "xpassed": 0,
+    }
+    error = document["tests"][2]
+    assert (error["outcome"], error["phase"]) == ("error", "setup")
+    assert error["message"] == "ConnectionError: connection refused"
 
 
 def test_written_file_loads_back_to_the_same_run(sample_run: RunResult, tmp_path: Path) -> None:
@@ -102,13 +140,15 @@ def test_written_file_loads_back_to_the_same_run(sample_run: RunResult, tmp_path
     loaded = load_results(path)
     assert loaded.metadata == sample_run.metadata
     assert loaded.operations == sample_run.operations
+    assert loaded.observed == sample_run.observed
+    assert loaded.tests == sample_run.tests
     assert [r.check for r in loaded.records] == [r.check for r in sample_run.records]
     assert loaded.records[0] == sample_run.records[0]
     assert loaded.records[1].exchange is not None
     assert loaded.records[1].exchange.request_body == sample_run.records[1].exchange.request_body
 
 
-def test_members_added_later_within_version_1_are_ignored(document: dict, tmp_path: Path) -> None:
+def test_members_added_later_within_version_2_are_ignored(document: dict, tmp_path: Path) -> None:
     document["run"]["ci_job_url"] = "https://ci.example/job/1"
     document["records"][0]["flaky"] = False
     path = tmp_path / "results.json"
@@ -122,7 +162,7 @@ def test_members_added_later_within_version_1_are_ignored(document: dict, tmp_pa
         ("not json at all", "not JSON"),
         ("[1, 2]", "not a results file"),
         ('{"testsuites": []}', "not a results file"),
-        ('{"schema_version": 2}', "schema_version 2 is not supported"),
+        ('{"schema_version": 1}', "schema_version 1 is not supported"),
     ],
 )
 def test_a_file_that_is_not_a_results_file_gets_a_clear_error(

@@ -1,4 +1,5 @@
-"""The before/after diff: each regression kind, the non-regressions, and the output formats."""
+"""The before/after diff: keyed on rule ids and check names, each regression kind, the
+non-regressions, and output that fits a pull-request comment."""
 
 from __future__ import annotations
 
@@ -9,15 +10,23 @@ from pathlib import Path
 import pytest
 
 from reports.__main__ import main
-from reports.diff import compare_runs, format_json, format_markdown, format_text
-from reports.model import RunResult
+from reports.diff import compare_runs, format_json
+from reports.diff_text import format_markdown, format_text
+from reports.model import Exchange, Observed, RunResult
 from reports.results_json import write_results_json
+from tests.reports.suite_names import PAST_DUE, SCHEMA_CHECK, STATUS_CHECK, UNAUTHORIZED
+
+BASE = "https://acme.api.identitynow.com/v3"
 
 
 def run_cli(tmp_path: Path, before: RunResult, after: RunResult, *options: str) -> int:
     before_path = write_results_json(before, tmp_path / "before.json")
     after_path = write_results_json(after, tmp_path / "after.json")
     return main(["diff", str(before_path), str(after_path), *options])
+
+
+def seeded(run: RunResult, run_id: str) -> RunResult:
+    return replace(run, metadata=replace(run.metadata, run_id=run_id, seed=7))
 
 
 def test_equal_runs_report_nothing_and_exit_0(sample_run: RunResult, tmp_path: Path, capsys):
@@ -31,65 +40,118 @@ def test_equal_runs_report_nothing_and_exit_0(sample_run: RunResult, tmp_path: P
     assert not diff.regressed
 
 
-def test_a_new_failure_is_a_regression(make_run, make_record, tmp_path: Path, capsys) -> None:
-    before = make_run([make_record("getCampaign", "response_schema_conformance", "pass")])
+def test_a_rule_that_newly_fails_is_named_by_id_with_its_operation(make_run, make_record):
+    activate = Exchange(
+        "POST",
+        f"{BASE}/campaigns/2c91/activate",
+        status_code=202,
+        response_body='{"id": "2c91", "type": "CAMPAIGN_ACTIVATE"}',
+    )
+    before = make_run([make_record(None, PAST_DUE.id, "pass", cases=5)])
     after = make_run(
-        [make_record("getCampaign", "response_schema_conformance", "fail", reason="bad date")]
+        [make_record(None, PAST_DUE.id, "fail", reason="completed early", exchange=activate)]
     )
     diff = compare_runs(before, after)
-    assert [(c.operation, c.check, c.before, c.after) for c in diff.new_failures] == [
-        ("getCampaign", "response_schema_conformance", "pass", "fail")
-    ]
-    assert diff.regressed
-    assert run_cli(tmp_path, before, after) == 1
-    out = capsys.readouterr().out
-    assert "new failure: getCampaign · response_schema_conformance: bad date" in out
-    assert "Result: 1 regression(s)." in out
+    [change] = diff.new_failures
+    assert (change.record_type, change.name, change.operation) == (
+        "rule",
+        PAST_DUE.id,
+        "startCampaign",
+    )
+    assert (change.before, change.after) == ("pass", "fail")
+    text = format_text(diff)
+    assert f"newly fails: rule {PAST_DUE.id} on startCampaign — the document says: “" in text
+    assert 'the server: answered 202 to POST {"id":"2c91","type":"CAMPAIGN_ACTIVATE"}' in text
+    assert "on run" not in text and "· run" not in text
+    assert "Result: 1 regression(s)." in text
 
 
-def test_a_failing_check_that_did_not_run_before_is_a_new_failure(make_run, make_record) -> None:
-    after = make_run([make_record(None, "auth:401-shape", "fail")])
+def test_a_check_that_newly_fails_names_its_operation_and_the_error_text(make_run, make_record):
+    refused = Exchange(
+        "GET",
+        f"{BASE}/campaigns/2c91",
+        status_code=500,
+        response_body='{"detailCode": "500.0 Internal Fault", "trackingId": "t", '
+        '"messages": [{"locale": "en-US", "text": "database unavailable"}]}',
+    )
+    before = make_run([make_record("getCampaign", STATUS_CHECK, "pass")])
+    after = make_run([make_record("getCampaign", STATUS_CHECK, "fail", exchange=refused)])
+    text = format_text(compare_runs(before, after))
+    assert f"newly fails: check {STATUS_CHECK} on getCampaign" in text
+    assert "the server: answered 500 to GET 500.0 Internal Fault; database unavailable" in text
+
+
+def test_a_record_failing_without_a_prior_record_is_a_new_failure(make_run, make_record):
+    after = make_run([make_record(None, UNAUTHORIZED.id, "fail", reason="The server did: x")])
     diff = compare_runs(make_run([]), after)
-    assert [(c.operation, c.before) for c in diff.new_failures] == [("run", None)]
+    assert [(c.name, c.before, c.did) for c in diff.new_failures] == [(UNAUTHORIZED.id, None, "x")]
 
 
-def test_fixed_and_not_rerun_failures_are_not_regressions(make_run, make_record) -> None:
+def test_newly_erroring_and_stopped_running_are_regressions(make_run, make_record):
     before = make_run(
         [
-            make_record("getCampaign", "a", "fail", reason="was broken"),
-            make_record("getCampaign", "b", "fail"),
-            make_record("getCampaign", "c", "fail"),
+            make_record(None, UNAUTHORIZED.id, "pass"),
+            make_record(None, PAST_DUE.id, "pass"),
+            make_record("getCampaign", SCHEMA_CHECK, "pass"),
         ]
     )
     after = make_run(
-        [make_record("getCampaign", "a", "pass"), make_record("getCampaign", "b", "skip")]
+        [
+            make_record(None, UNAUTHORIZED.id, "error", reason="the test stopped (timeout)"),
+            make_record(None, PAST_DUE.id, "not-run", reason="no test of this run checks it"),
+        ]
     )
     diff = compare_runs(before, after)
-    assert [(c.check, c.reason) for c in diff.fixed_failures] == [("a", "was broken")]
-    assert [(c.check, c.after) for c in diff.failures_not_rerun] == [("b", "skip"), ("c", None)]
-    assert diff.changed
-    assert not diff.regressed
+    assert [c.name for c in diff.new_errors] == [UNAUTHORIZED.id]
+    assert [(c.name, c.after) for c in diff.stopped_running] == [
+        (SCHEMA_CHECK, None),
+        (PAST_DUE.id, "not-run"),
+    ]
+    assert diff.regression_count == 3
     text = format_text(diff)
-    assert "fixed: getCampaign · a: was broken" in text
-    assert "failed before, not run now: getCampaign · c" in text
+    assert f"newly errors: rule {UNAUTHORIZED.id}" in text
+    assert "the server: the test stopped (timeout)" in text
+    assert f"stopped running (not-run): rule {PAST_DUE.id}" in text
+    assert "not-run: no test of this run checks it" in text
+    assert f"stopped running (no record): check {SCHEMA_CHECK} on getCampaign" in text
+
+
+def test_fixed_and_newly_running_are_not_regressions(make_run, make_record):
+    before = make_run(
+        [
+            make_record(None, UNAUTHORIZED.id, "fail", reason="The server did: was broken"),
+            make_record(None, PAST_DUE.id, "skip", reason="read-only"),
+        ]
+    )
+    after = make_run(
+        [make_record(None, UNAUTHORIZED.id, "pass"), make_record(None, PAST_DUE.id, "pass")]
+    )
+    diff = compare_runs(before, after)
+    assert [(c.name, c.did) for c in diff.fixed] == [(UNAUTHORIZED.id, "was broken")]
+    assert [(c.name, c.before) for c in diff.started_running] == [(PAST_DUE.id, "skip")]
+    assert diff.changed and not diff.regressed
+    text = format_text(diff)
+    assert f"fixed: rule {UNAUTHORIZED.id}" in text
+    assert f"runs now (skip before): rule {PAST_DUE.id}" in text
     assert text.endswith("Result: no regressions.")
 
 
-def test_status_codes_newly_seen_and_no_longer_seen(make_run, make_record) -> None:
-    before = make_run([make_record("getCampaign", "a", "pass", status_codes_seen=[200, 404])])
-    after = make_run([make_record("getCampaign", "a", "pass", status_codes_seen=[200, 500])])
+def test_a_newly_seen_server_error_regresses_other_new_codes_do_not(make_run):
+    before = make_run([], observed={"getCampaign": Observed((200, 404))})
+    after = make_run([], observed={"getCampaign": Observed((200, 400, 503))})
     diff = compare_runs(before, after)
-    assert diff.status_codes_appeared == {"getCampaign": [500]}
+    assert diff.server_errors_appeared == {"getCampaign": [503]}
+    assert diff.status_codes_appeared == {"getCampaign": [400]}
     assert diff.status_codes_vanished == {"getCampaign": [404]}
-    assert not diff.regressed
-    assert "status codes of getCampaign: newly seen 500; no longer seen 404" in format_text(diff)
+    assert diff.regression_count == 1
+    text = format_text(diff)
+    assert "server error newly seen: getCampaign answered 503" in text
+    assert "status codes of getCampaign: newly seen 400; no longer seen 404" in text
 
 
-def test_undocumented_properties_appearing_regress_and_vanishing_do_not(
-    make_run, make_record
-) -> None:
-    before = make_run([make_record("getCampaign", "a", "pass", undocumented_properties=["/old"])])
-    after = make_run([make_record("getCampaign", "a", "pass", undocumented_properties=["/new"])])
+def test_undocumented_properties_appearing_regress_and_vanishing_do_not(make_run) -> None:
+    before = make_run([], observed={"getCampaign": Observed((), ("/old",))})
+    after = make_run([], observed={"getCampaign": Observed((), ("/new",))})
     diff = compare_runs(before, after)
     assert diff.undocumented_appeared == {"getCampaign": ["/new"]}
     assert diff.undocumented_vanished == {"getCampaign": ["/old"]}
@@ -111,29 +173,31 @@ def test_undocumented_properties_appearing_regress_and_vanishing_do_not(
     ],
 )
 def test_wide_slowdowns_are_regressions(make_run, make_record, before_ms, after_ms, factor, slower):
-    before = make_run([make_record("getCampaign", "a", "pass", duration_ms=before_ms)])
-    after = make_run([make_record("getCampaign", "a", "pass", duration_ms=after_ms)])
+    before = make_run([make_record("getCampaign", SCHEMA_CHECK, "pass", duration_ms=before_ms)])
+    after = make_run([make_record("getCampaign", SCHEMA_CHECK, "pass", duration_ms=after_ms)])
     diff = compare_runs(before, after, slowdown_factor=factor)
     assert bool(diff.slower) is slower
     assert diff.regressed is slower
 
 
 def test_slowdowns_compare_medians_of_checks_both_runs_ran(make_run, make_record) -> None:
-    common = [make_record("getCampaign", "a", "pass", duration_ms=d) for d in (10, 20, 30)]
-    before = make_run([*common, make_record("getCampaign", "b", "skip", duration_ms=0.0)])
+    common = [make_record("getCampaign", SCHEMA_CHECK, "pass", duration_ms=d) for d in (10, 20, 30)]
+    before = make_run([*common, make_record("getCampaign", STATUS_CHECK, "skip")])
     after = make_run(
         [
-            *[make_record("getCampaign", "a", "pass", duration_ms=d) for d in (10, 25, 900)],
-            make_record("getCampaign", "b", "pass", duration_ms=5000.0),  # skipped before
-            make_record("getCampaign", "new-check", "pass", duration_ms=5000.0),
+            *[
+                make_record("getCampaign", SCHEMA_CHECK, "pass", duration_ms=d)
+                for d in (10, 25, 900)
+            ],
+            make_record("getCampaign", STATUS_CHECK, "pass", duration_ms=5000.0),
         ]
     )
     assert compare_runs(before, after).slower == []
 
 
 def test_the_slowdown_line_and_the_cli_factor(make_run, make_record, tmp_path, capsys) -> None:
-    before = make_run([make_record("getActiveCampaigns", "a", "pass", duration_ms=40.0)])
-    after = make_run([make_record("getActiveCampaigns", "a", "pass", duration_ms=400.0)])
+    before = make_run([make_record("getActiveCampaigns", SCHEMA_CHECK, "pass", duration_ms=40.0)])
+    after = make_run([make_record("getActiveCampaigns", SCHEMA_CHECK, "pass", duration_ms=400.0)])
     assert "slower: getActiveCampaigns median 40 ms -> 400 ms (×10.0)" in format_text(
         compare_runs(before, after)
     )
@@ -141,28 +205,50 @@ def test_the_slowdown_line_and_the_cli_factor(make_run, make_record, tmp_path, c
     assert run_cli(tmp_path, before, after, "--slowdown-factor", "5") == 1
 
 
-def test_a_different_spec_digest_warns_but_still_compares(
+def test_different_specs_and_unseeded_runs_warn_but_still_compare(
     sample_run: RunResult, tmp_path: Path, capsys
 ) -> None:
-    after = RunResult(replace(sample_run.metadata, spec_digest="b" * 64), sample_run.records)
+    after = replace(sample_run, metadata=replace(sample_run.metadata, spec_digest="b" * 64))
     assert run_cli(tmp_path, sample_run, after) == 0
     out, err = capsys.readouterr()
-    assert err.count("\n") == 1
     assert err.startswith("python -m reports: warning: the runs used different specs")
+    assert err.count("\n") == 1  # the same run id: no seed warning
     assert "No changes." in out
+    other = replace(sample_run, metadata=replace(sample_run.metadata, run_id="cc-other"))
+    assert run_cli(tmp_path, sample_run, other) == 0
+    assert "were not given the same --seed" in capsys.readouterr().err
+    assert run_cli(tmp_path, seeded(sample_run, "a"), seeded(sample_run, "b")) == 0
+    assert capsys.readouterr().err == ""
 
 
-def test_json_and_markdown_formats(make_run, make_record, tmp_path: Path, capsys) -> None:
-    before = make_run([make_record("getCampaign", "a", "pass")], spec_digest="c" * 64)
-    after = make_run([make_record("getCampaign", "a", "fail", reason="r")])
+def test_markdown_fits_a_pull_request_comment(sample_run: RunResult, make_run, tmp_path, capsys):
+    before = make_run([])
+    (tmp_path / "report.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    assert run_cli(tmp_path, before, sample_run, "--format", "markdown") == 1
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("## Run `cc-20250101T120000-ab12` compared with run")
+    assert "### Regressions (" in markdown
+    items = markdown.split("\n- ")[1:]
+    failing = [item for item in items if item.startswith("newly fails")]
+    assert len(failing) == 2
+    for item in failing:
+        lines = item.split("\n\n")[0].splitlines()
+        assert len(lines) <= 2, item
+        assert all(len(line) <= 400 for line in lines), item
+        assert "curl" not in item  # the curl stays in the report
+        assert f"({tmp_path / 'report.html'}#failure-" in item
+    rule = next(item for item in failing if "rule" in item.split("—")[0])
+    assert f"rule `{UNAUTHORIZED.id}` on `getCampaign`" in rule
+    assert "answered 401 to GET no" in rule
+
+
+def test_json_format(make_run, make_record, tmp_path: Path, capsys) -> None:
+    before = make_run([make_record("getCampaign", SCHEMA_CHECK, "pass")], spec_digest="c" * 64)
+    after = make_run([make_record("getCampaign", SCHEMA_CHECK, "fail", reason="r")])
     assert run_cli(tmp_path, before, after, "--format", "json") == 1
     document = json.loads(capsys.readouterr().out)
     assert document["regressed"] is True
     assert document["spec_digest_changed"] is True
-    assert document["new_failures"][0]["check"] == "a"
-    markdown = format_markdown(compare_runs(before, after))
-    assert markdown.startswith("## Run `cc-20250101T120000-ab12` compared with run")
-    assert "### Regressions (1)" in markdown
-    assert "- new failure: `getCampaign` · `a`: r" in markdown
-    assert "> **Warning:** the runs used different specs" in markdown
+    assert document["new_failures"][0]["name"] == SCHEMA_CHECK
     assert json.loads(format_json(compare_runs(before, before)))["regressed"] is False
+    assert format_markdown(compare_runs(before, before)).endswith("**No changes.**")
