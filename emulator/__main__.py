@@ -5,6 +5,7 @@
                        [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
                        [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
                        [--answers documented|published]
+                       [--no-control-api]
 
 It prints its base URL once it accepts connections. Bad options give one line and exit 2.
 """
@@ -65,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds background work takes, e.g. PENDING -> STAGED (default 0.2)",
     )
     parser.add_argument(
+        "--no-control-api",
+        dest="control_api",
+        action="store_false",
+        help="serve no /emulator control API, like a tenant: clients (and the suite with "
+        "--target) see only /oauth/token and /v3",
+    )
+    parser.add_argument(
         "--answers",
         choices=ANSWER_PROFILES,
         default=DEFAULT_ANSWERS,
@@ -102,6 +110,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         rate_limit=RateLimit.parse(args.rate_limit) if args.rate_limit else None,
         transition_delay=args.transition_delay,
         answers=args.answers,
+        control_api=args.control_api,
     )
 
 
@@ -121,7 +130,8 @@ class _AnnouncingServer(uvicorn.Server):
 def banner(config: EmulatorConfig, base_url: str) -> str:
     lines = [f"{READY}{base_url}"]
     lines.append(f"  API:     {base_url}/v3   token: POST {base_url}/oauth/token")
-    lines.append(f"  control: {base_url}/emulator/health")
+    control = f"{base_url}/emulator/health" if config.control_api else "hidden (--no-control-api)"
+    lines.append(f"  control: {control}")
     lines.append(f"  storage: {config.db_path or 'in memory'}")
     for client in config.clients:
         lines.append(

@@ -181,7 +181,8 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     emulator = Emulator(config or EmulatorConfig())
     routes = [Route("/oauth/token", emulator.issue_token, methods=["POST"])]
     routes += _api_routes(emulator)
-    routes += control_routes(emulator)
+    if emulator.config.control_api:
+        routes += control_routes(emulator)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

@@ -77,6 +77,8 @@ class EmulatorConfig:
     rate_limit: RateLimit | None = None
     transition_delay: float = 0.2
     answers: str = DEFAULT_ANSWERS
+    # False serves no /emulator routes, so a client sees what a tenant shows (a 404 there).
+    control_api: bool = True
     signing_key: str = "emulator-signing-key-not-a-secret-of-any-tenant"
 
 
