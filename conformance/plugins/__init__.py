@@ -14,4 +14,5 @@ PLUGINS = [
     "conformance.plugins.reporting",
     "conformance.plugins.progress",
     "conformance.target_outage",
+    "conformance.flaky_server",
 ]

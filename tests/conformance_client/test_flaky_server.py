@@ -1,0 +1,100 @@
+"""A server that answers inconsistently is reported as such (which requests, which answers),
+never as a hypothesis Flaky traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+
+from conformance.flaky_server import Answer, inconsistent_answers
+from emulator.process import start_emulator
+
+REPO = Path(__file__).resolve().parents[2]
+HYPOTHESIS_INTERNALS = (
+    "FlakyStrategyDefinition",
+    "FlakyFailure",
+    "Inconsistent data generation",
+    "Inconsistent results from replaying",
+)
+
+
+def run_state_machines(base_url: str) -> str:
+    reports = tempfile.mkdtemp(prefix="cc-flaky-")
+    machines = [
+        "conformance/test_campaign_lifecycle.py::test_campaign_lifecycle",
+        "conformance/test_template_lifecycle.py::test_template_lifecycle",
+        "conformance/test_openapi_conformance.py::test_stateful_links",
+    ]
+    options = ["--target", base_url, "--profile", "ci", "--rate-limit", "off", "--report-dir"]
+    credentials = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *machines,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            *options,
+            reports,
+        ],
+        cwd=REPO,
+        env={**os.environ, **credentials},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    return result.stdout + result.stderr
+
+
+def test_an_emulator_failing_one_request_in_five_is_reported_as_inconsistent():
+    server = start_emulator("--transition-delay", "0.05", cwd=REPO)
+    try:
+        faults = f"{server.base_url}/emulator/tenants/default/faults"
+        requests.put(faults, json={"errorRate": 0.2, "errorStatus": 500}, timeout=10)
+        # Whether a replay differs is up to chance; a few runs make it certain in practice.
+        outputs = []
+        for _ in range(4):
+            outputs.append(run_state_machines(server.base_url))
+            if "the server answered inconsistently" in outputs[-1]:
+                break
+    finally:
+        server.stop()
+    for output in outputs:
+        for internal in HYPOTHESIS_INTERNALS:
+            assert internal not in output, output[-4000:]
+    output = outputs[-1]
+    assert "the server answered inconsistently" in output, output[-4000:]
+    report = output[output.index("the server answered inconsistently") :]
+    assert re.search(r"\n  (GET|POST|PUT|PATCH|DELETE) /v3/\S+ answered .*500 \(", report), report
+    assert "  the failure being replayed: " in report
+
+
+def answer(method: str, url: str, status: int, template: str = "") -> Answer:
+    return Answer(method, template or url, f"http://h{url}", "", status, "")
+
+
+def test_the_same_request_answered_differently_comes_first_server_errors_before_others():
+    log = [
+        answer("GET", "/v3/campaigns/a", 200, "/v3/campaigns/{id}"),
+        answer("GET", "/v3/campaigns/a", 404, "/v3/campaigns/{id}"),  # deleted between: legal
+        answer("POST", "/v3/campaigns", 200),
+        answer("POST", "/v3/campaigns", 500),
+        answer("PATCH", "/v3/campaigns/b", 200, "/v3/campaigns/{id}"),
+        answer("PATCH", "/v3/campaigns/c", 500, "/v3/campaigns/{id}"),
+        answer("GET", "/v3/campaign-templates", 200),
+    ]
+    found = inconsistent_answers(log)
+    assert [key for key, _ in found] == [
+        ("POST", "/v3/campaigns"),
+        ("PATCH", "/v3/campaigns/{id}"),
+        ("GET", "/v3/campaigns/a"),
+    ]
+    assert [a.status for a in found[0][1]] == [200, 500]
