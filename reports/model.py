@@ -146,6 +146,8 @@ class TestOutcome:
     """One outcome pytest counted in its summary line (a test can count twice: failed in its
     call and errored in teardown)."""
 
+    __test__ = False  # a model class, not a test class, whatever its name says
+
     nodeid: str
     outcome: TestOutcomeName
     phase: str  # setup, call, teardown, or collect

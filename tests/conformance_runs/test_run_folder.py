@@ -1,71 +1,82 @@
 """Every conformance run writes its folder (JUnit, results.json, report.html) without extra
-flags, and no secret or bearer token reaches any file or the console."""
+flags; the files count every outcome exactly as pytest's summary line does, and none of them
+shows a secret the suite held during the run (its client secret, the tokens it fetched)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import re
+import xml.etree.ElementTree as ET
 
 import requests
 
 from emulator.process import start_emulator
 from reports.results_json import load_results
+from tests.conformance_runs.recording_proxy import RecordingProxy
+from tests.conformance_runs.suite_run import REPO, run_suite
 
-REPO = Path(__file__).resolve().parents[2]
 SECRET = "s3cr3t-never-printed-7f1c"
+TENANT = "faulty"
 
 
-def test_a_failing_run_writes_a_complete_redacted_folder(tmp_path):
-    server = start_emulator("--client", f"reporter:{SECRET}", "--transition-delay", "0", cwd=REPO)
+def test_a_run_against_a_server_injecting_500s_counts_what_pytest_counts(tmp_path):
+    server = start_emulator(
+        "--client", f"reporter:{SECRET}:ORG_ADMIN:{TENANT}", "--transition-delay", "0", cwd=REPO
+    )
+    proxy = RecordingProxy(server.base_url)
+
+    def inject_faults() -> None:  # after the preflight, which would stop a failing target
+        requests.put(
+            f"{server.base_url}/emulator/tenants/{TENANT}/faults",
+            json={"errorRate": 0.5, "errorStatus": 500},
+            timeout=10,
+        ).raise_for_status()
+
+    proxy.on_first("GET", "/v3/campaigns?limit=1", inject_faults)
     try:
-        env = {**os.environ, "SAIL_CLIENT_ID": "reporter", "SAIL_CLIENT_SECRET": SECRET}
-        token = requests.post(
-            f"{server.base_url}/oauth/token",
-            data={
-                "grant_type": "client_credentials",
-                "client_id": "reporter",
-                "client_secret": SECRET,
-            },
-        ).json()["access_token"]
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "conformance",
+        with proxy.serving():
+            run = run_suite(
+                tmp_path,
                 "--target",
-                server.base_url,
+                proxy.base_url,
                 "--rate-limit",
                 "off",
-                "-p",
-                "no:cacheprovider",
-                "-q",
-                "--report-dir",
-                str(tmp_path),
                 "-k",
-                "unknown_ids or 401",
-                "--strict",
-            ],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+                "unknown_ids or 401 or collections or walkthrough",
+                env={"SAIL_CLIENT_ID": "reporter", "SAIL_CLIENT_SECRET": SECRET},
+            )
     finally:
         server.stop()
-    assert result.returncode == 0, result.stdout[-2000:]
-    folders = list(tmp_path.iterdir())
-    assert len(folders) == 1 and f"report written to {folders[0]}" in result.stdout
-    files = {path.name: path.read_text(encoding="utf-8") for path in folders[0].iterdir()}
-    assert set(files) == {"junit.xml", "results.json", "report.html"}
-    for name, text in [*files.items(), ("stdout", result.stdout + result.stderr)]:
+    counts = run.pytest_counts()
+    # Half the answers are 500s: tests fail, and fixtures that create objects error.
+    assert counts["failed"] > 0 and counts["error"] > 0, run.output[-3000:]
+    assert f"report written to {run.folder}" in run.process.stdout
+
+    junit = ET.parse(run.folder / "junit.xml").getroot()
+    assert int(junit.get("failures")) == counts["failed"]
+    assert int(junit.get("errors")) == counts["error"]
+    assert int(junit.get("skipped")) == counts["skipped"] + counts["xfailed"]
+    assert len(junit.findall("testsuite/error")) == 0
+    assert len(junit.findall("testsuite/testcase/error")) == counts["error"]
+
+    result = load_results(run.folder / "results.json")
+    assert result.test_counts() == counts
+    assert all(t.message for t in result.tests if t.outcome in ("failed", "error", "skipped"))
+    assert result.metadata.target_kind == "emulator" and result.metadata.request_count > 0
+    assert any(r.outcome == "error" for r in result.rule_records())
+    seen = result.status_codes_seen()
+    assert any(500 in codes for codes in seen.values())
+
+    html = (run.folder / "report.html").read_text(encoding="utf-8")
+    header = re.search(r"pytest counted:</strong> ([^<(]*)", html).group(1)
+    assert f"{counts['failed']} failed" in header and f"{counts['error']} errors" in header
+
+    # The secrets of this very run: the client secret and every token the suite fetched.
+    assert proxy.tokens, "the suite sent no bearer token through the proxy"
+    texts = {p.name: p.read_text(encoding="utf-8") for p in run.folder.iterdir()}
+    texts["console"] = run.output
+    for name, text in texts.items():
         assert SECRET not in text, name
-        assert token not in text, name
-    run = load_results(folders[0] / "results.json")
-    assert run.metadata.target_kind == "emulator" and run.metadata.request_count > 0
-    rows = {record.operation_id for record in run.records if record.operation_id}
-    assert len(rows) == 22
-    assert all(record.outcome == "pass" for record in run.records)
+        for token in proxy.tokens:
+            assert token not in text, name
+    # Failing exchanges were written (with their headers, masked), so redaction was needed.
+    assert "Bearer ***" in texts["results.json"]
