@@ -9,8 +9,9 @@ unless a test asks for them.
     pytest --campaigns-gate                        # fail the session on any contract violation
 
 Fixtures: `campaigns_emulator` (the server, once per session), `campaigns_tenant` (a fresh,
-isolated tenant per test, exported as SAIL_* variables), `seed` (campaigns in a given status,
-templates with schedules, past-due campaigns via the tenant clock).
+isolated tenant per test, exported as SAIL_* variables, with switches: rate_limit, faults,
+transition_delay, answers), `seed` (campaigns in a given status, templates with schedules,
+past-due campaigns via the tenant clock).
 """
 
 from __future__ import annotations
@@ -99,6 +100,14 @@ class Tenant:
 
     def transition_delay(self, seconds: float) -> None:
         self._tenant("PUT", "/transition-delay", json={"seconds": seconds})
+
+    def answers(self, profile: str | None = None) -> str:
+        """Answer as the documents ("documented") or as the vendor's published description
+        ("published", the default: createCampaign 202, MACHINE_ACCOUNT) where they differ;
+        without a profile, say which one the tenant uses."""
+        if profile is None:
+            return self._tenant("GET", "/answers").json()["profile"]
+        return self._tenant("PUT", "/answers", json={"profile": profile}).json()["profile"]
 
     def violations(self) -> list[dict]:
         return self._tenant("GET", "/violations").json()

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+
+TOKEN_CLIENTS = Path(__file__).resolve().parents[2] / "examples" / "token_clients"
 
 CLIENT = """
 import os, sys, requests
@@ -17,7 +22,13 @@ print(requests.post(base + "/v3/campaigns", json=body, headers=headers).status_c
 """
 
 
-def gate(*client_args: str) -> subprocess.CompletedProcess:
+def gate(*client_args: str, emulator_args: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return gate_command([sys.executable, "-c", CLIENT, *client_args], emulator_args)
+
+
+def gate_command(
+    command: list[str], emulator_args: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             sys.executable,
@@ -27,11 +38,9 @@ def gate(*client_args: str) -> subprocess.CompletedProcess:
             "--fail-on-violations",
             "--port",
             "0",
+            *emulator_args,
             "--",
-            sys.executable,
-            "-c",
-            CLIENT,
-            *client_args,
+            *command,
         ],
         capture_output=True,
         text=True,
@@ -46,10 +55,36 @@ def test_a_conforming_client_passes_the_gate():
 
 
 def test_a_violating_client_fails_the_gate_with_the_reason():
-    result = gate("MACHINE_ACCOUNT")
+    result = gate("WEEKLY_REVIEW")
     assert result.returncode == 1
     assert "violation: createCampaign POST /v3/campaigns -> 400: type:" in result.stderr
-    assert "MACHINE_ACCOUNT" in result.stderr
+    assert "WEEKLY_REVIEW" in result.stderr
+
+
+def test_the_gate_answers_as_the_profile_it_is_given():
+    """MACHINE_ACCOUNT is a type of the vendor's published description, not of the documents."""
+    assert gate("MACHINE_ACCOUNT").returncode == 0
+    documented = gate("MACHINE_ACCOUNT", emulator_args=("--answers", "documented"))
+    assert documented.returncode == 1
+    assert "violation: createCampaign POST /v3/campaigns -> 400: type:" in documented.stderr
+
+
+@pytest.mark.parametrize("client", ["basic_auth_client.py", "multipart_client.py"])
+@pytest.mark.parametrize("answers", ["documented", "published"])
+def test_clients_that_ask_for_tokens_differently_pass_the_gate(client, answers):
+    result = gate_command([sys.executable, str(TOKEN_CLIENTS / client)], ("--answers", answers))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "Nightly manager review"
+    assert "gate: 0 contract violation(s); command exited 0" in result.stderr
+
+
+@pytest.mark.parametrize("client", ["basic_auth_client.py", "multipart_client.py"])
+def test_a_client_with_a_wrong_secret_fails_the_gate(client):
+    wrong = ["env", "SAIL_CLIENT_SECRET=wrong", sys.executable, str(TOKEN_CLIENTS / client)]
+    result = gate_command(wrong)
+    assert result.returncode == 1
+    assert "token request failed: 401 Client Error" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_the_command_failing_fails_the_gate():

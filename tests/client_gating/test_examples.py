@@ -49,3 +49,10 @@ def test_the_buggy_client_fails_the_gate_with_a_clear_message():
         "completeCampaign POST /v3/campaigns/" in result.stdout
         and "autoCompleteAction: 'DENY' is not one of ['APPROVE', 'REVOKE']" in result.stdout
     )
+
+
+def test_clients_asking_for_tokens_with_basic_or_multipart_pass_the_gate():
+    result = run_example("token_clients")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "2 passed" in result.stdout
+    assert "contract violations" not in result.stdout

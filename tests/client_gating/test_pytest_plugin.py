@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["pytester"]
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def this_checkout_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytester runs in a temporary folder, where `import emulator` would find an installed
+    copy of the package rather than the code under test."""
+    paths = [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+
 
 CLIENT_TESTS = """
 import os
@@ -83,3 +96,30 @@ def test_rate_limit_and_faults(campaigns_tenant):
     )
     result = pytester.runpytest_subprocess("-q", "--campaigns-emulator-args=--token-ttl 600")
     result.assert_outcomes(passed=1)
+
+
+def test_the_answers_switch(pytester: pytest.Pytester):
+    pytester.makepyfile(
+        test_answers="""
+import requests
+
+def create(tenant, campaign_type="MANAGER"):
+    headers = {"Authorization": "Bearer " + tenant.token()}
+    body = {"name": "n", "description": None, "type": campaign_type}
+    return requests.post(tenant.base_url + "/v3/campaigns", json=body, headers=headers)
+
+def test_published_by_default_documented_on_demand(campaigns_tenant):
+    assert campaigns_tenant.answers() == "published"
+    assert create(campaigns_tenant).status_code == 202
+    assert create(campaigns_tenant, "MACHINE_ACCOUNT").status_code == 202
+    assert campaigns_tenant.answers("documented") == "documented"
+    assert create(campaigns_tenant).status_code == 200
+    assert create(campaigns_tenant, "MACHINE_ACCOUNT").status_code == 400
+"""
+    )
+    result = pytester.runpytest_subprocess("-q")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*contract violations*", "*createCampaign*MACHINE_ACCOUNT*"])
+    whole = pytester.runpytest_subprocess("-q", "--campaigns-emulator-args=--answers documented")
+    whole.assert_outcomes(failed=1)
+    whole.stdout.fnmatch_lines(["*assert 'documented' == 'published'*"])
