@@ -24,8 +24,9 @@ th { background: var(--none-bg); font-weight: 600; }
 table.matrix, table.rules, table.tests { width: 100%; table-layout: fixed; }
 table.matrix td.cell { text-align: center; padding: .25rem 0; }
 table.matrix td.cell a { color: inherit; }
-table.matrix thead th:first-child { width: 15rem; }
-table.matrix th.check { font-size: .7rem; font-weight: 500; overflow-wrap: anywhere;
+table.matrix thead th:first-child { width: 13rem; }
+table.matrix tbody th { font-size: .8rem; }
+table.matrix th.check { font-size: .62rem; font-weight: 500; overflow-wrap: break-word;
   vertical-align: bottom; padding: .25rem .125rem; }
 table.matrix code.endpoint { font-size: .7rem; color: var(--muted); overflow-wrap: anywhere; }
 table.rules thead th:nth-child(1) { width: 12rem; }
@@ -34,6 +35,7 @@ table.rules thead th:nth-child(5) { width: 16rem; }
 table.tests thead th:nth-child(1) { width: 40%; }
 table.tests thead th:nth-child(2) { width: 7rem; }
 td, th { overflow-wrap: anywhere; }
+table.matrix th.check { overflow-wrap: break-word; }
 td.number { text-align: right; }
 .small { font-size: .8rem; }
 code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
