@@ -8,44 +8,21 @@ import sys
 import time
 
 import pytest
-from hypothesis import settings
 
+from conformance import request_plan
 from conformance.plugins.guest import SESSION, STARTED
 from conformance.plugins.options import PROFILE, RATE
 
 _WORKER_LINES = pytest.StashKey[list]()
-
-# Rough requests per collected test, per kind of test, for the tenant profile's plan.
-_PER_EXAMPLE = {
-    "test_operation_honours_the_spec": 2,
-    "test_stateful_links": 0,
-    "test_campaign_lifecycle": 0,
-    "test_template_lifecycle": 0,
-}
-_PER_STEP = {"test_stateful_links": 2, "test_campaign_lifecycle": 4, "test_template_lifecycle": 4}
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items) -> list[str]:
     """Before a tenant run, say how many requests it plans, so the admin is never surprised."""
     if config.stash[PROFILE] != "tenant":
         return []
-    current = settings()
-    planned = 0
-    for item in items:
-        name = getattr(item, "originalname", item.name)
-        planned += _PER_EXAMPLE.get(name, 3) * current.max_examples
-        planned += _PER_STEP.get(name, 0) * current.max_examples * current.stateful_step_count
+    planned = request_plan.planned_requests(items, bool(config.getoption("--read-only")))
     rate = config.stash[RATE]
-    floor = (
-        f", at least {planned * rate.per_seconds / rate.requests:.0f}s at {rate.requests}"
-        f"/{rate.per_seconds:g}s"
-        if rate
-        else ""
-    )
-    return [
-        f"conformance: tenant profile plans about {planned} requests{floor} "
-        "(the summary at the end gives the real count)"
-    ]
+    return [request_plan.announcement(planned, (rate.requests, rate.per_seconds) if rate else None)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
