@@ -1,7 +1,10 @@
-"""A real emulator process for the vendor-SDK tests, and a fresh tenant in it.
+"""A real emulator process for the vendor-SDK tests, a fresh tenant per answer profile, and the
+SDK configured for it as its users configure it for a tenant.
 
 The SDK is an HTTP client, so it must meet the emulator as it would meet a tenant: over a
-socket, on its own port, configured only by the SAIL_* variables it documents.
+socket, on its own port, configured only by the SAIL_* variables it documents. Every test runs
+against both answer profiles: `published` (the emulator's default, what tenants and the SDK
+do) and `documented` (the documents' contract).
 """
 
 from __future__ import annotations
@@ -16,6 +19,16 @@ import requests
 
 from emulator.process import EmulatorProcess, start_emulator
 
+# Skipped only when the SDK is absent (it comes with the project's `sdk` extra); a broken
+# SDK install fails loudly at the imports below instead of skipping.
+pytest.importorskip("sailpoint", reason="the vendor SDK is not installed: pip install -e '.[sdk]'")
+
+from sailpoint.configuration import Configuration
+from sailpoint.v3.api.certification_campaigns_api import CertificationCampaignsApi
+from sailpoint.v3.api.certifications_api import CertificationsApi
+from sailpoint.v3.api_client import ApiClient
+from sdk_coverage import COVERAGE, RecordingApi
+
 
 @dataclass(frozen=True)
 class ControlledTenant:
@@ -25,6 +38,7 @@ class ControlledTenant:
     name: str
     client_id: str
     client_secret: str
+    answers: str
 
     def _control(self, method: str, path: str, **kwargs) -> requests.Response:
         url = f"{self.base_url}/emulator/tenants/{self.name}{path}"
@@ -39,15 +53,11 @@ class ControlledTenant:
     def advance_clock(self, seconds: float) -> None:
         self._control("POST", "/clock", json={"advanceSeconds": seconds})
 
-    def certifications(self, campaign_id: str) -> list[dict]:
-        """The certifications an ACTIVE campaign has (the API itself does not list them)."""
-        return self._control("GET", f"/campaigns/{campaign_id}/certifications").json()
-
     def violations(self) -> list[dict]:
         return self._control("GET", "/violations").json()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def emulator_process() -> Iterator[EmulatorProcess]:
     # No transition delay: background work settles on the next request, so polls are short.
     server = start_emulator("--transition-delay", "0")
@@ -57,11 +67,13 @@ def emulator_process() -> Iterator[EmulatorProcess]:
         server.stop()
 
 
-@pytest.fixture(scope="module")
-def sdk_tenant(emulator_process: EmulatorProcess) -> ControlledTenant:
+@pytest.fixture(scope="module", params=["published", "documented"])
+def sdk_tenant(request: pytest.FixtureRequest, emulator_process) -> ControlledTenant:
     name = f"sdk-{uuid.uuid4().hex[:12]}"
-    tenant = ControlledTenant(emulator_process.base_url, name, f"{name}-client", uuid.uuid4().hex)
-    response = requests.post(
+    tenant = ControlledTenant(
+        emulator_process.base_url, name, f"{name}-client", uuid.uuid4().hex, request.param
+    )
+    requests.post(
         f"{tenant.base_url}/emulator/clients",
         json={
             "clientId": tenant.client_id,
@@ -70,6 +82,39 @@ def sdk_tenant(emulator_process: EmulatorProcess) -> ControlledTenant:
             "tenant": tenant.name,
         },
         timeout=10,
-    )
-    response.raise_for_status()
+    ).raise_for_status()
+    tenant._control("PUT", "/answers", json={"profile": request.param})
     return tenant
+
+
+@pytest.fixture(scope="module")
+def sdk_client(sdk_tenant: ControlledTenant) -> Iterator[ApiClient]:
+    # Configuration() reads the variables once, when constructed (and fetches its token
+    # then), so they need to be set only around that line, not for the whole module.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SAIL_BASE_URL", sdk_tenant.base_url)
+        env.setenv("SAIL_CLIENT_ID", sdk_tenant.client_id)
+        env.setenv("SAIL_CLIENT_SECRET", sdk_tenant.client_secret)
+        configuration = Configuration()
+    # The SDK prints and swallows a failed token request; without this check every call
+    # would fail later as an unexplained 401.
+    assert configuration.access_token, "the SDK got no token from the emulator's /oauth/token"
+    assert configuration.base_url == sdk_tenant.base_url
+    with ApiClient(configuration) as client:
+        yield client
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest, sdk_client: ApiClient, sdk_tenant) -> Iterator:
+    recording = RecordingApi(CertificationCampaignsApi(sdk_client))
+    yield recording
+    missing = COVERAGE.get(request.node.originalname, frozenset()) - recording.called
+    assert not missing, f"the test did not drive {sorted(missing)}"
+    # Every request the SDK sent must have met the contract the emulator enforces.
+    assert sdk_tenant.violations() == []
+
+
+@pytest.fixture
+def certifications_api(sdk_client: ApiClient) -> CertificationsApi:
+    """The neighbouring API a client reads certification ids from (reassign needs them)."""
+    return CertificationsApi(sdk_client)
