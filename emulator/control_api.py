@@ -9,6 +9,7 @@
     PUT    /emulator/tenants/{tenant}/rate-limit       {requests, perSeconds} or {requests: null}
     PUT    /emulator/tenants/{tenant}/faults           {latencyMs, errorRate, errorStatus}
     PUT    /emulator/tenants/{tenant}/transition-delay {seconds}
+           (GET on each of these three answers the current value)
     GET    /emulator/tenants/{tenant}/answers          {profile}: documented or published
     PUT    /emulator/tenants/{tenant}/answers          {profile}
     GET    /emulator/tenants/{tenant}/violations       (DELETE clears them)
@@ -114,8 +115,13 @@ def control_routes(emulator: Emulator) -> list[Route]:
         return JSONResponse({"now": tenant.stamp(), "offsetSeconds": tenant.clock.offset_seconds})
 
     async def rate_limit(request: Request) -> Response:
-        body = await _json(request)
         slot = slot_of(request)
+        if request.method == "GET":
+            limit = slot.rate_limiter.limit
+            if limit is None:
+                return JSONResponse({"requests": None})
+            return JSONResponse({"requests": limit.requests, "perSeconds": limit.per_seconds})
+        body = await _json(request)
         if body.get("requests") is None:
             slot.rate_limiter = RateLimiter(None)
             return JSONResponse({"requests": None})
@@ -126,6 +132,8 @@ def control_routes(emulator: Emulator) -> list[Route]:
         return JSONResponse({"requests": limit.requests, "perSeconds": limit.per_seconds})
 
     async def faults(request: Request) -> Response:
+        if request.method == "GET":
+            return JSONResponse(slot_of(request).faults.as_dict())
         body = await _json(request)
         profile = FaultProfile(
             _number(body, "latencyMs", 0),
@@ -136,6 +144,8 @@ def control_routes(emulator: Emulator) -> list[Route]:
         return JSONResponse(profile.as_dict())
 
     async def transition_delay(request: Request) -> Response:
+        if request.method == "GET":
+            return JSONResponse({"seconds": slot_of(request).tenant.transition_delay})
         seconds = _number(await _json(request), "seconds")
         if seconds < 0:
             raise ControlError("seconds must not be negative")
@@ -181,9 +191,9 @@ def control_routes(emulator: Emulator) -> list[Route]:
         ("/tenants", tenants, ["GET"]),
         ("/tenants/{tenant}/reset", reset, ["POST"]),
         ("/tenants/{tenant}/clock", clock, ["GET", "POST"]),
-        ("/tenants/{tenant}/rate-limit", rate_limit, ["PUT"]),
-        ("/tenants/{tenant}/faults", faults, ["PUT"]),
-        ("/tenants/{tenant}/transition-delay", transition_delay, ["PUT"]),
+        ("/tenants/{tenant}/rate-limit", rate_limit, ["GET", "PUT"]),
+        ("/tenants/{tenant}/faults", faults, ["GET", "PUT"]),
+        ("/tenants/{tenant}/transition-delay", transition_delay, ["GET", "PUT"]),
         ("/tenants/{tenant}/answers", answers, ["GET", "PUT"]),
         ("/tenants/{tenant}/violations", violations, ["GET", "DELETE"]),
         ("/tenants/{tenant}/objects", objects, ["GET"]),
