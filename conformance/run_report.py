@@ -209,7 +209,7 @@ def _folded(record_type, operation, name, kind, documented, source, parts) -> Ch
         check=name,
         kind=kind,
         outcome=outcome,
-        reason="" if outcome == "pass" else deciding.reason,
+        reason=_reason(outcome, deciding, parts),
         documented=documented,
         source=source,
         cases=sum(part.cases for part in parts),
@@ -218,6 +218,14 @@ def _folded(record_type, operation, name, kind, documented, source, parts) -> Ch
         tests=sorted({part.test for part in parts if part.test}),
         duration_ms=sum(part.duration_ms for part in parts),
     )
+
+
+def _reason(outcome: str, deciding: _Part, parts: list[_Part]) -> str:
+    if outcome == "pass":
+        return ""
+    if outcome in ("skip", "not-run"):  # every reason it did not run, e.g. per test mode
+        return "; ".join(dict.fromkeys(p.reason for p in parts if p.outcome in ("skip", "not-run")))
+    return deciding.reason
 
 
 def _stopped(report: pytest.TestReport, category: str):
@@ -250,10 +258,10 @@ def _operation_param(item: pytest.Item) -> str | None:
 
 
 def _message(report) -> str:
+    if hasattr(report, "wasxfail"):
+        return f"xfail: {report.wasxfail}" if report.skipped else f"xpass: {report.wasxfail}"
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
-    if hasattr(report, "wasxfail") and report.skipped:
-        return f"xfail: {report.wasxfail}"
     if report.passed:
         return ""
     text = report.longreprtext or ""

@@ -110,11 +110,14 @@ def _metadata_section(result: RunResult) -> str:
     return f'<section id="run">\n<h2>Run</h2>\n<dl class="meta">\n{items}</dl>\n</section>'
 
 
-def _outcome_cell(outcome: str | None, link: str | None = None, detail: str = "") -> str:
+def _outcome_cell(
+    outcome: str | None, link: str | None = None, detail: str = "", worded: bool = False
+) -> str:
     symbol, word = OUTCOME_LABELS[outcome]
     css = f"outcome-{outcome or 'none'}"
     title = f"{word}{': ' + detail if detail else ''}"
-    text = f'<a href="#{link}">{symbol}</a>' if link else symbol
+    label = f"{symbol} {word}" if worded else symbol
+    text = f'<a href="#{link}">{label}</a>' if link else label
     return f'<td class="cell {css}" title="{escape(title)}">{text}</td>'
 
 
@@ -189,7 +192,7 @@ def _rules_section(result: RunResult) -> str:
     rows = "\n".join(
         f'<tr data-rule="{escape(r.check)}"><th scope="row"><code>{escape(r.check)}</code></th>'
         f'<td>{escape(r.documented)}<br><span class="muted small">{escape(r.source)}</span></td>'
-        f"{_outcome_cell(r.outcome, anchors.get((None, r.check)))}"
+        f"{_outcome_cell(r.outcome, anchors.get((None, r.check)), worded=True)}"
         f'<td class="number">{r.cases}</td><td>{escape(_first_line(r.reason))}</td></tr>'
         for r in records
     )

@@ -30,7 +30,7 @@ table.matrix th.check { font-size: .62rem; font-weight: 500; overflow-wrap: brea
   vertical-align: bottom; padding: .25rem .125rem; }
 table.matrix code.endpoint { font-size: .7rem; color: var(--muted); overflow-wrap: anywhere; }
 table.rules thead th:nth-child(1) { width: 12rem; }
-table.rules thead th:nth-child(3), table.rules thead th:nth-child(4) { width: 6rem; }
+table.rules thead th:nth-child(3), table.rules thead th:nth-child(4) { width: 6.5rem; }
 table.rules thead th:nth-child(5) { width: 16rem; }
 table.tests thead th:nth-child(1) { width: 40%; }
 table.tests thead th:nth-child(2) { width: 7rem; }
