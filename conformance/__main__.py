@@ -9,13 +9,17 @@ SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. `--dry-run` lists what would be deleted.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import requests
 
+from conformance import preflight
 from conformance.client import GuestSession, RunLedger, TokenSource
+from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.client.ledger import RUN_PREFIX, sweep
 from conformance.client.tokens import TokenError
+from conformance.preflight import TargetUnusable
 from conformance.target import TargetError, connect
 
 
@@ -43,6 +47,7 @@ def run_cleanup(target_url: str, prefix: str, dry_run: bool) -> str:
         raise ValueError(
             f"--prefix must start with {RUN_PREFIX!r}: only the suite's objects may be swept"
         )
+    preflight.check(target_url, os.environ)  # a target that cannot be used: one clear line
     target = connect(target_url)
     ledger = RunLedger()
     session = GuestSession(
@@ -65,7 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(run_cleanup(args.target, args.prefix, args.dry_run))
-    except (TargetError, TokenError, ValueError) as error:
+    except (TargetError, TargetUnusable, TokenError, ValueError) as error:
+        print(f"conformance: error: {error}", file=sys.stderr)
+        return 2
+    except TargetStoppedAnswering as error:
         print(f"conformance: error: {error}", file=sys.stderr)
         return 2
     except requests.RequestException as error:

@@ -181,3 +181,20 @@ def test_a_usable_target_passes_preflight(emulator):
     assert outcome.preflight_says == ""
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "test_operation_honours_the_spec" in result.stdout
+
+
+def test_cleanup_command_checks_the_target_the_same_way():
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("SAIL_")}, **CREDENTIALS}
+    target = f"http://127.0.0.1:{closed_port()}"
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "cleanup", "--dry-run", "--target", target],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith("conformance: error: nothing answers at 127.0.0.1:")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
