@@ -31,5 +31,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 @pytest.hookimpl(tryfirst=True)  # so every later sessionfinish hook sees the final code
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if _STOPPED in session.config.stash:
-        session.exitstatus = EXIT_TARGET_UNUSABLE
+    config = session.config
+    if _STOPPED not in config.stash:
+        return
+    if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller
+        config.workeroutput["conformance_stopped"] = config.stash[_STOPPED]
+    session.exitstatus = EXIT_TARGET_UNUSABLE
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
+def pytest_testnodedown(node, error) -> None:
+    line = getattr(node, "workeroutput", {}).get("conformance_stopped")
+    if line:
+        node.config.stash.setdefault(_STOPPED, line)  # xdist prints it as it stops the run
