@@ -9,16 +9,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from emulator.process import start_emulator
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_tenant_plan_is_within_a_quarter_of_the_requests_made():
+@pytest.mark.parametrize("mode", [[], ["--read-only"]], ids=["full", "read-only"])
+def test_tenant_plan_is_within_a_quarter_of_the_requests_made(mode):
     server = start_emulator("--transition-delay", "0.05", cwd=REPO)
     credentials = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
     reports = tempfile.mkdtemp(prefix="cc-plan-")
-    options = ["--target", server.base_url, "--profile", "tenant", "--rate-limit", "off"]
+    options = ["--target", server.base_url, "--profile", "tenant", "--rate-limit", "off", *mode]
     command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider"]
     try:
         result = subprocess.run(
