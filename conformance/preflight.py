@@ -213,8 +213,7 @@ def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock)
         )
     if status == 401:
         raise TargetUnusable(
-            f"GET {url} refused the token its own token endpoint issued (HTTP 401): "
-            f"{API_URL_HINT}"
+            f"GET {url} refused the token its own token endpoint issued (HTTP 401): {API_URL_HINT}"
         )
     if status == 429:
         return  # the API is there and rate-limits this client; the run throttles itself
