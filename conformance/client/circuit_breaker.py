@@ -13,7 +13,10 @@ those, and must travel up to the runner, which ends the run with one line.
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
+from urllib.parse import urlsplit
 
 import requests
 
@@ -54,6 +57,23 @@ class CircuitBreaker:
                 self._open = True
         if self._open:
             raise TargetStoppedAnswering(self.explain()) from None
+
+    def confirm(self, url: str, error: BaseException) -> None:
+        """After a failure mid-request (a dropped connection, no answer): if the server no
+        longer even accepts connections, it is gone; open now rather than fail more tests."""
+        where = urlsplit(url)
+        port = where.port or (443 if where.scheme == "https" else 80)
+        for attempt in range(2):
+            try:
+                socket.create_connection((where.hostname or "", port), timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.5 * (attempt + 1))
+        with self._lock:
+            self.failures_in_a_row = max(self.failures_in_a_row, self.threshold)
+            self.last_error = f"{describe(error)}, then connections refused"
+            self._open = True
+        raise TargetStoppedAnswering(self.explain()) from None
 
     def try_again(self) -> None:
         """Let the next request through (cleanup at the end deserves one more attempt)."""

@@ -125,10 +125,13 @@ class GuestSession(requests.Session):
         self.breaker.before_send()
         try:
             response = super().send(request, **kwargs)
-        except requests.RequestException as error:
+        except (requests.ConnectionError, requests.Timeout) as error:  # transport, not input
             self.breaker.failed(error)  # raises TargetStoppedAnswering once it opens
-            if may_retry and never_reached_the_server(error):
-                return None
+            if never_reached_the_server(error):
+                if may_retry:
+                    return None
+            else:
+                self.breaker.confirm(self.base_url, error)  # raises if the server is gone
             raise
         self.breaker.answered()
         return response

@@ -123,3 +123,23 @@ def _wait_until_the_suite_created_something(base_url: str) -> None:
             pass
         time.sleep(0.2)
     raise AssertionError("the suite never created a campaign")
+
+
+def test_a_request_the_client_cannot_even_build_does_not_count_against_the_target():
+    with answering({"/oauth/token": (200, "application/json", '{"access_token": "t"}')}) as base:
+        session = session_for(base)
+        for _ in range(5):
+            with pytest.raises(requests.exceptions.InvalidSchema):  # raised inside send
+                session.get(base.replace("http://", "ftp://") + "/v3/campaigns")
+        assert session.breaker.failures_in_a_row == 0 and not session.breaker.is_open
+
+
+def test_a_connection_dropped_by_a_server_that_is_gone_opens_the_breaker_at_once():
+    """The request was in flight when the server died: no need to fail two more tests."""
+    server = start_emulator("--transition-delay", "0", cwd=REPO)
+    session = session_for(server.base_url)
+    assert session.get(f"{server.base_url}/v3/campaigns").status_code == 200
+    server.stop()
+    error = requests.ConnectionError("('Connection aborted.', RemoteDisconnected())")
+    with pytest.raises(TargetStoppedAnswering, match="connection dropped, then connections"):
+        session.breaker.confirm(server.base_url, error)
