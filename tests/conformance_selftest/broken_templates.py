@@ -1,0 +1,139 @@
+"""Mutations of campaign templates: schedules, `scheduled`, generation, patchable fields."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from mutation_kit import Mutation, rule
+
+TEMPLATES = "conformance/test_template_lifecycle.py"
+WALKTHROUGH = f"{TEMPLATES}::test_documented_template_walkthrough"
+MACHINE = f"{TEMPLATES}::test_template_lifecycle"
+
+
+# api_operations calls `templates.get_schedule` / `set_schedule` / `generate` through the
+# module; generate() looks `format_placeholders`, `add_duration` and `apply_json_patch` up in
+# the templates module. Replacing those module attributes reaches them.
+def _schedule_get_200_when_none() -> None:
+    from emulator.domain import templates
+    from emulator.domain.tenant import SCHEDULE
+
+    def get_schedule(tenant: Any, template_id: str) -> dict:
+        templates.find_template(tenant, template_id)  # an unknown template is still 404
+        return dict(tenant.get(SCHEDULE, template_id) or {})
+
+    templates.get_schedule = get_schedule
+
+
+def _scheduled_not_following() -> None:
+    from emulator.domain import templates
+    from emulator.domain.tenant import TEMPLATE
+
+    original = templates.set_schedule
+
+    def set_schedule(tenant: Any, template_id: str, schedule: dict | None) -> None:
+        original(tenant, template_id, schedule)
+        template = templates.find_template(tenant, template_id)
+        tenant.put(TEMPLATE, template_id, {**template, "scheduled": False})
+
+    templates.set_schedule = set_schedule
+
+
+def _placeholders_not_formatted() -> None:
+    from emulator.domain import templates
+
+    templates.format_placeholders = lambda text, when: text
+
+
+def _generate_deadline_shifted() -> None:
+    from emulator.domain import templates
+
+    original = templates.add_duration
+
+    def add_duration(moment: datetime, duration: Any) -> datetime:
+        return original(moment, duration) + timedelta(days=3)
+
+    templates.add_duration = add_duration
+
+
+def _generate_without_deadline() -> None:
+    from emulator.domain import templates
+    from emulator.domain.tenant import CAMPAIGN
+
+    original = templates.generate
+
+    def generate(tenant: Any, template_id: str) -> dict:
+        reference = original(tenant, template_id)
+        campaign = dict(tenant.get(CAMPAIGN, reference["id"]))
+        campaign.pop("deadline", None)
+        tenant.put(CAMPAIGN, reference["id"], campaign)
+        return reference
+
+    templates.generate = generate
+
+
+def _any_template_field_patchable() -> None:
+    from emulator.domain import templates
+
+    original = templates.apply_json_patch
+    templates.apply_json_patch = lambda document, operations, may_change: original(
+        document, operations, lambda tokens: True
+    )
+
+
+MUTATIONS = [
+    Mutation(
+        name="schedule-get-200-when-none",
+        does="answers 200 {} for a template without a schedule",
+        apply=_schedule_get_200_when_none,
+        caught_by=rule("schedule-404"),
+        selection=(WALKTHROUGH,),
+    ),
+    Mutation(
+        name="scheduled-not-following",
+        does="keeps scheduled=false after a schedule is set",
+        apply=_scheduled_not_following,
+        caught_by=rule("template-scheduled"),
+        selection=(WALKTHROUGH,),
+    ),
+    Mutation(
+        name="placeholders-not-formatted",
+        does="leaves %Y-style placeholders in generated names",
+        apply=_placeholders_not_formatted,
+        caught_by=rule("generate-placeholders"),
+        selection=(WALKTHROUGH,),
+    ),
+    Mutation(
+        name="generate-deadline-shifted",
+        does="sets a generated campaign's deadline 3 days after now + deadlineDuration",
+        apply=_generate_deadline_shifted,
+        caught_by=rule("generate-deadline"),
+        selection=(MACHINE,),
+        gap="only the state machine checks a generated deadline, and the tenant profile (3 "
+        "examples x 6 steps) draws a generate step by chance: caught with 6 of hypothesis "
+        "seeds 1-8; test_documented_template_walkthrough never looks at the deadline",
+    ),
+    Mutation(
+        name="generate-without-deadline",
+        does="generates campaigns without a deadline",
+        apply=_generate_without_deadline,
+        caught_by=rule("generate-deadline"),
+        selection=(MACHINE,),
+        gap="TemplateLifecycle.generate_formats_placeholders_and_deadline checks the deadline "
+        "only `if duration is not None and campaign.get('deadline')`: a generated campaign "
+        "with no deadline at all skips the check, though every template the machine creates "
+        "has a deadlineDuration; test_documented_template_walkthrough never looks at the "
+        "deadline",
+    ),
+    Mutation(
+        name="template-any-field-patchable",
+        does="lets any template field be patched",
+        apply=_any_template_field_patchable,
+        caught_by=rule("template-patchable"),
+        selection=(MACHINE,),
+        gap="only the state machine tries a forbidden template patch, and the tenant profile "
+        "(3 examples x 6 steps) draws that step by chance: caught with 4 of hypothesis seeds "
+        "1-8; the walkthrough patches nothing",
+    ),
+]
