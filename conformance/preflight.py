@@ -170,6 +170,7 @@ def _token(base_url: str, client_id: str, secret: str, clock: _Clock) -> str:
         response = requests.post(url, data=form, timeout=clock.timeout(), allow_redirects=False)
     except requests.RequestException as error:
         raise _transport_failure(url, error) from None
+    _refuse_redirect_or_throttle(url, response)
     body = _json(response)
     oauth_error = isinstance(body, dict) and isinstance(body.get("error"), str)
     if response.status_code in (400, 401) and oauth_error:
@@ -206,6 +207,9 @@ def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock)
     except requests.RequestException as error:
         raise _transport_failure(url, error) from None
     status = response.status_code
+    if status == 429:
+        return  # the API is there and rate-limits this client; the run throttles itself
+    _refuse_redirect_or_throttle(url, response)
     if status == 403:
         raise TargetUnusable(
             f"client {client_id!r} may not list campaigns (GET {url} answered HTTP 403): "
@@ -215,8 +219,6 @@ def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock)
         raise TargetUnusable(
             f"GET {url} refused the token its own token endpoint issued (HTTP 401): {API_URL_HINT}"
         )
-    if status == 429:
-        return  # the API is there and rate-limits this client; the run throttles itself
     if status >= 500:
         raise TargetUnusable(
             f"GET {url} failed ({_describe(response)}): the server is in trouble; try again later"
@@ -225,6 +227,21 @@ def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock)
         raise TargetUnusable(
             f"{base_url} is not the Certification Campaigns v3 API "
             f"(GET {url} answered {_describe(response)}): {API_URL_HINT}"
+        )
+
+
+def _refuse_redirect_or_throttle(url: str, response: requests.Response) -> None:
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("Location", "elsewhere")
+        raise TargetUnusable(
+            f"{url} redirects (HTTP {response.status_code}) to {location}: "
+            f"{API_URL_HINT} (redirects are not followed, so credentials stay where sent)"
+        )
+    if response.status_code == 429:
+        wait = response.headers.get("Retry-After", "a while")
+        raise TargetUnusable(
+            f"{url} is rate-limiting this client (HTTP 429, Retry-After {wait}): "
+            "wait, then run again"
         )
 
 

@@ -10,8 +10,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-# path -> (status, content type, body)
-Routes = dict[str, tuple[int, str, str]]
+# path -> (status, content type, body[, extra headers])
+Routes = dict[str, tuple]
 HTML_404 = (404, "text/html", "<html><body><h1>Not Found</h1></body></html>")
 
 
@@ -30,10 +30,12 @@ def answering(routes: Routes, tls: ssl.SSLContext | None = None) -> Iterator[str
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             self.rfile.read(length)
-            status, content_type, body = routes.get(self.path.split("?")[0], HTML_404)
+            status, content_type, body, *extra = routes.get(self.path.split("?")[0], HTML_404)
             data = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", content_type)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

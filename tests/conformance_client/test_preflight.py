@@ -198,3 +198,27 @@ def test_cleanup_command_checks_the_target_the_same_way():
     assert result.stdout == ""
     assert result.stderr.startswith("conformance: error: nothing answers at 127.0.0.1:")
     assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def in_process(url: str) -> str:
+    with pytest.raises(preflight.TargetUnusable) as refused:
+        preflight.check(url, CREDENTIALS)
+    return str(refused.value)
+
+
+def test_a_redirect_is_named_not_followed():
+    moved = (301, "text/html", "", {"Location": "https://acme.api.identitynow.com/oauth/token"})
+    with answering({"/oauth/token": moved}) as url:
+        said = in_process(url)
+    assert said.startswith(f"{url}/oauth/token redirects (HTTP 301) to https://acme.api."), said
+
+
+@pytest.mark.parametrize("where", ["/oauth/token", "/v3/campaigns"])
+def test_rate_limited_token_endpoint_says_wait_and_a_rate_limited_list_passes(where):
+    routes = {"/oauth/token": oauth_token(), "/v3/campaigns": (200, "application/json", "[]")}
+    routes[where] = (429, "application/json", "{}", {"Retry-After": "7"})
+    with answering(routes) as url:
+        if where == "/oauth/token":
+            assert "rate-limiting this client (HTTP 429, Retry-After 7): wait" in in_process(url)
+        else:
+            assert preflight.check(url, CREDENTIALS) == url  # the API is there: run, throttled
