@@ -25,6 +25,14 @@ from mutation_registry import MUTATIONS
 from suite_runs import SuiteRun, run_suite, served
 
 
+def test_every_catch_is_a_rule_or_a_check_the_suite_records() -> None:
+    for mutation in MUTATIONS.values():
+        catch = mutation.caught_by
+        assert (catch.rule is None) != (catch.check is None), mutation.name
+        assert catch.rule is not None or catch.operation is not None, mutation.name
+        assert catch.sentence, mutation.name  # KeyError: not in the catalogue / checks
+
+
 def test_the_readme_table_lists_every_mutation_as_the_self_test_holds_it() -> None:
     readme = Path(__file__).with_name("README.md").read_text()
     rows = {
