@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from conformance.preflight import EXIT_TARGET_UNUSABLE
 from conformance.target import Target, TargetError, connect, start_embedded
 
 TARGET_IS_EMULATOR = pytest.StashKey[bool]()
@@ -18,7 +19,7 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
         chosen = connect(url) if url is not None else start_embedded()
         pytestconfig.stash[TARGET_IS_EMULATOR] = chosen.control is not None
     except TargetError as error:
-        pytest.exit(f"conformance: {error}", returncode=2)
+        pytest.exit(f"conformance: {error}", returncode=EXIT_TARGET_UNUSABLE)
     yield chosen
     chosen.stop()
 
