@@ -146,7 +146,14 @@ def serve(config: EmulatorConfig, log_level: str = "warning") -> None:
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((config.host, config.port))
+    try:
+        sock.bind((config.host, config.port))
+    except OSError as error:
+        sock.close()
+        raise OSError(
+            f"cannot listen on {config.host}:{config.port} ({error.strerror}); "
+            "choose another --port, or --port 0 for a free one"
+        ) from None
     port = sock.getsockname()[1]
     host = f"[{config.host}]" if family == socket.AF_INET6 else config.host
     uvicorn_config = uvicorn.Config(create_app(config), log_level=log_level, access_log=False)

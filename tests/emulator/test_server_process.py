@@ -55,6 +55,22 @@ def test_bad_options_give_one_line_and_a_non_zero_exit():
         assert "Traceback" not in result.stderr
 
 
+def test_a_taken_port_is_named_with_the_fix():
+    with running_emulator("--port", "0") as base_url:
+        port = base_url.rsplit(":", 1)[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "emulator", "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"emulator: error: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "choose another --port, or --port 0 for a free one"
+    ]
+
+
 def test_state_survives_a_restart_with_db(tmp_path: Path):
     db = tmp_path / "tenant.sqlite3"
     with running_emulator("--db", str(db), "--transition-delay", "0") as base:
