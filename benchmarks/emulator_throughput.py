@@ -197,7 +197,8 @@ def measure(
     generator: str,
 ) -> Result:
     load = run_wrk if generator == "wrk" else run_python
-    load(f"{base}{path}", token, args.warmup, args.connections)  # warm caches and connections
+    if args.warmup > 0:
+        load(f"{base}{path}", token, args.warmup, args.connections)  # warm caches and connections
     total, rate, figures = load(f"{base}{path}", token, args.duration, args.connections)
     return Result(
         name,
@@ -233,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
+    if args.duration <= 0 or args.warmup < 0 or args.connections < 1:
+        parser.error("--duration and --connections must be positive, --warmup not negative")
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if shutil.which("wrk") else "python"
