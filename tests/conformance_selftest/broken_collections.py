@@ -36,6 +36,22 @@ def _name_sw_ignored() -> None:
     filter_expressions._match_value = match_value
 
 
+def _status_filter_ignored() -> None:
+    """Any comparison on status matches; the list operations reach `evaluate` through
+    collection_query's name for it, and evaluate() recurses through its module's name."""
+    from emulator.domain import collection_query, filter_expressions
+    from emulator.domain.filter_ast import Comparison, ListComparison
+
+    original = filter_expressions.evaluate
+
+    def evaluate(node: Any, item: Any) -> bool:
+        if isinstance(node, Comparison | ListComparison) and node.field == "status":
+            return True
+        return original(node, item)
+
+    filter_expressions.evaluate = collection_query.evaluate = evaluate
+
+
 def _undocumented_filter_accepted() -> None:
     from emulator.domain import campaigns
 
@@ -118,6 +134,16 @@ MUTATIONS = [
         apply=_name_sw_ignored,
         caught_by=rule("filters"),
         selection=(FILTERS,),
+    ),
+    Mutation(
+        name="filter-status-ignored",
+        does="answers `status eq` / `status in` as if every campaign matched",
+        apply=_status_filter_ignored,
+        caught_by=rule("filters"),
+        selection=(FILTERS,),
+        gap="test_each_documented_filter_returns_only_matching_items seeds five campaigns and "
+        'waits for all of them to be STAGED, so `status eq "STAGED"` and `status in '
+        '("STAGED","ACTIVE")` match every one of them whether or not the server filters',
     ),
     Mutation(
         name="filter-undocumented-field-accepted",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from mutation_kit import Mutation, rule
+from mutation_kit import Mutation, check, rule
 
 LIFECYCLE = "conformance/test_campaign_lifecycle.py"
 WALKTHROUGH = f"{LIFECYCLE}::test_documented_lifecycle_walkthrough"
@@ -124,6 +124,17 @@ def _reassign_foreign_certifications() -> None:
     campaign_tasks.certifications_of = lambda tenant, campaign_id: tenant.all(CERTIFICATION)
 
 
+def _remediation_scan_refused() -> None:
+    from emulator.domain import campaign_tasks, campaigns
+    from emulator.domain.errors import InvalidRequest
+
+    def run_remediation_scan(tenant: Any, campaign_id: str) -> None:
+        campaigns.find_document(tenant, campaign_id)  # an unknown campaign is still 404
+        raise InvalidRequest("remediation scans are not available", field="id")
+
+    campaign_tasks.run_remediation_scan = run_remediation_scan  # api_operations calls it so
+
+
 def _reports_config_not_stored() -> None:
     from emulator.domain import campaign_tasks
 
@@ -204,6 +215,18 @@ MUTATIONS = [
         needs_control_api="the test takes certification ids from the control API (its `clock` "
         "fixture), so a tenant run skips it, although GET /v3/certifications (DESIGN.md "
         "section 3) would give them on a tenant too",
+    ),
+    Mutation(
+        name="remediation-scan-refused",
+        does="answers 400 to a remediation scan of an existing campaign",
+        apply=_remediation_scan_refused,
+        caught_by=check("startCampaignRemediationScan", "valid_data_is_accepted"),
+        selection=(
+            "conformance/test_openapi_conformance.py::"
+            "test_operation_honours_the_spec[startCampaignRemediationScan-positive]",
+        ),
+        gap="only schemathesis calls startCampaignRemediationScan, with generated ids that "
+        "name no campaign (404): no test scans a campaign the run owns",
     ),
     Mutation(
         name="reports-config-not-stored",

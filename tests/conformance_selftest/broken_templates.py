@@ -82,6 +82,53 @@ def _any_template_field_patchable() -> None:
     )
 
 
+def _patch_answered_not_stored() -> None:
+    from emulator.domain import templates
+    from emulator.domain.tenant import TEMPLATE
+
+    original = templates.patch
+
+    def patch(tenant: Any, template_id: str, operations: list) -> dict:
+        before = templates.get(tenant, template_id)
+        answered = original(tenant, template_id, operations)
+        tenant.put(TEMPLATE, template_id, before)
+        return answered
+
+    templates.patch = patch
+
+
+def _deleted_template_schedule_kept() -> None:
+    """The schedule outlives its template and is still served."""
+    from emulator.domain import templates
+    from emulator.domain.tenant import SCHEDULE, TEMPLATE
+
+    original_get_schedule = templates.get_schedule
+
+    def delete(tenant: Any, template_id: str) -> None:
+        templates.find_template(tenant, template_id)
+        tenant.remove(TEMPLATE, template_id)
+
+    def get_schedule(tenant: Any, template_id: str) -> dict:
+        kept = tenant.get(SCHEDULE, template_id)
+        if kept is not None and tenant.get(TEMPLATE, template_id) is None:
+            return dict(kept)
+        return original_get_schedule(tenant, template_id)
+
+    templates.delete, templates.get_schedule = delete, get_schedule
+
+
+def _schedule_days_dropped() -> None:
+    from emulator.domain import templates
+
+    original = templates.set_schedule
+
+    def set_schedule(tenant: Any, template_id: str, schedule: dict | None) -> None:
+        kept = {k: v for k, v in schedule.items() if k != "days"} if schedule else schedule
+        original(tenant, template_id, kept)
+
+    templates.set_schedule = set_schedule
+
+
 MUTATIONS = [
     Mutation(
         name="schedule-get-200-when-none",
@@ -96,6 +143,35 @@ MUTATIONS = [
         apply=_scheduled_not_following,
         caught_by=rule("template-scheduled"),
         selection=(WALKTHROUGH,),
+    ),
+    Mutation(
+        name="template-patch-not-stored",
+        does="answers a template PATCH with the patched template but keeps the old one",
+        apply=_patch_answered_not_stored,
+        caught_by=rule("template-patchable"),
+        selection=(MACHINE,),
+        gap="TemplateLifecycle.patch_a_patchable_field judges the PATCH answer only; nothing "
+        "reads the template back after a PATCH, and the walkthrough patches nothing",
+    ),
+    Mutation(
+        name="deleted-template-schedule-kept",
+        does="still serves a deleted template's schedule",
+        apply=_deleted_template_schedule_kept,
+        caught_by=rule("not-found"),
+        selection=(MACHINE,),
+        gap="only the state machine asks for a deleted template's schedule, and the tenant "
+        "profile (3 examples x 6 steps) draws a schedule then a delete of the same template "
+        "by chance: caught with 1 of hypothesis seeds 1-8; the walkthrough deletes the "
+        "schedule before the template",
+    ),
+    Mutation(
+        name="schedule-days-dropped",
+        does="stores a schedule without its days",
+        apply=_schedule_days_dropped,
+        caught_by=rule("schedule-overwrite"),
+        selection=(MACHINE,),
+        gap="no schedule the suite sets has days: the machine's SCHEDULES draws type, hours and "
+        "timeZoneId, the walkthrough sets WEEKLY hours only",
     ),
     Mutation(
         name="placeholders-not-formatted",
