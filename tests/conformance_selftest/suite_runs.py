@@ -37,10 +37,6 @@ EMULATOR_OPTIONS = (
     f"{LIMITED[0]}:{LIMITED[1]}:HELPDESK",
     "--transition-delay",
     "0.05",
-    # Where the vendor's published answers differ from the documents (createCampaign 202),
-    # answer as the documents: the suite checks the documents, so the intact server passes.
-    "--answers",
-    "documented",
 )
 SUITE_OPTIONS = (
     # The tenant profile is what --target picks: the verdicts are the ones an admin gets.
