@@ -25,11 +25,12 @@ from tests.conformance_runs.suite_run import REPO, SuiteRun, run_suite
 
 CLIENT = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 SEED = "20261129"
-# Schemathesis on a few operations and the stateful links, and the collection checks: enough
-# generated input for a change of seed to show, small enough to run twice.
+# Schemathesis on a few operations and the collection checks: enough generated input for a
+# change of seed to show, small enough to run twice. (The stateful links are left out: whether
+# a step meets a campaign still PENDING depends on timing, not on the seed.)
 SEEDED_SUBSET = (
     "honours_the_spec and (createCampaign or getActiveCampaigns or patchCampaignTemplate)"
-    " or stateful or collections"
+    " or collections"
 )
 
 
