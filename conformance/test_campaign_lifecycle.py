@@ -133,6 +133,13 @@ class CampaignLifecycle(RuleBasedStateMachine):
     # --- completion ----------------------------------------------------------------------
     @rule(campaign_id=active, action=st.sampled_from(["APPROVE", "REVOKE"]))
     def complete_before_due_is_refused(self, campaign_id, action):
+        # Completing another campaign moves the emulator's clock past every earlier deadline:
+        # give a fresh one (an ACTIVE campaign may patch its deadline) so this one is not due.
+        self.api.ok(
+            "updateCampaign",
+            id=campaign_id,
+            body=[{"op": "replace", "path": "/deadline", "value": self.in_days(30)}],
+        )
         response = self.api.call(
             "completeCampaign", id=campaign_id, body={"autoCompleteAction": action}
         )
