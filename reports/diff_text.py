@@ -10,6 +10,7 @@ from __future__ import annotations
 from reports.diff import Change, RunDiff
 
 SENTENCE_LIMIT = 140
+_STOPPED_AT = "the test stopped at a breach of "  # run_report's reason for such a rule
 
 
 def format_text(diff: RunDiff) -> str:
@@ -24,10 +25,11 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
     def code(text: object) -> str:
         return f"`{text}`" if markdown else str(text)
 
-    def group(title: str, items: list[str]) -> list[str]:
+    def group(title: str, items: list[str], total: int | None = None) -> list[str]:
         if not items:
             return []
-        heading = f"### {title} ({len(items)})" if markdown else f"{title} ({len(items)}):"
+        total = len(items) if total is None else total
+        heading = f"### {title} ({total})" if markdown else f"{title} ({total}):"
         bullet = "- " if markdown else "  "
         return ["", heading, *(f"{bullet}{item}" for item in items)]
 
@@ -44,8 +46,18 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
 
     regressions = [change("newly fails", c) for c in diff.new_failures]
     regressions += [change("newly errors", c) for c in diff.new_errors]
+    # Rules a breach kept from running are one consequence: one line per breach, not per rule.
+    consequences: dict[str, list[Change]] = {}
+    for c in diff.stopped_running:
+        breach = c.did.partition(_STOPPED_AT)[2]
+        if breach:
+            consequences.setdefault(breach, []).append(c)
+        else:
+            regressions.append(change(f"stopped running ({c.after or 'no record'})", c))
     regressions += [
-        change(f"stopped running ({c.after or 'no record'})", c) for c in diff.stopped_running
+        f"stopped running ({len(kept)}): the test stopped at the breach of {code(breach)} "
+        "before checking " + ", ".join(f"{c.subject.split()[0]} {code(c.name)}" for c in kept)
+        for breach, kept in consequences.items()
     ]
     regressions += [
         f"server error newly seen: {code(op)} answered {', '.join(map(str, codes))}"
@@ -84,7 +96,7 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
     lines = [f"## {title}" if markdown else title]
     if markdown:
         lines += [f"> **Warning:** {warning}" for warning in diff.warnings()]
-    lines += group("Regressions", regressions)
+    lines += group("Regressions", regressions, diff.regression_count)
     lines += group("Improvements", improvements)
     lines += group("Other changes", others)
     if not diff.changed:

@@ -252,3 +252,29 @@ def test_json_format(make_run, make_record, tmp_path: Path, capsys) -> None:
     assert document["new_failures"][0]["name"] == SCHEMA_CHECK
     assert json.loads(format_json(compare_runs(before, before)))["regressed"] is False
     assert format_markdown(compare_runs(before, before)).endswith("**No changes.**")
+
+
+def test_rules_a_breach_kept_from_running_make_one_line(make_run, make_record) -> None:
+    before = make_run(
+        [make_record(None, rule, "pass", cases=1) for rule in (PAST_DUE.id, UNAUTHORIZED.id)]
+    )
+    after = make_run(
+        [
+            make_record(None, UNAUTHORIZED.id, "fail", reason="answered 200"),
+            make_record(
+                None,
+                PAST_DUE.id,
+                "not-run",
+                reason=f"the test stopped at a breach of {UNAUTHORIZED.id}",
+            ),
+        ]
+    )
+    diff = compare_runs(before, after)
+    assert diff.regression_count == 2
+    text = format_text(diff)
+    assert "Regressions (2):" in text
+    assert (
+        f"stopped running (1): the test stopped at the breach of {UNAUTHORIZED.id} before "
+        f"checking rule {PAST_DUE.id}"
+    ) in text
+    assert f"stopped running (not-run): rule {PAST_DUE.id}" not in text
