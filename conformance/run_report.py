@@ -17,6 +17,7 @@ import pytest
 
 from conformance.rules import RULES, RuleBreach
 from conformance.tally import TestTally, tallying
+from reports.behaviour import TargetBehaviour, merge_behaviour_data, new_behaviour_data
 from reports.model import (
     TEST_OUTCOMES,
     CheckRecord,
@@ -55,6 +56,7 @@ class RunCollector:
     check_parts: dict[tuple[str, str], list[_Part]] = field(default_factory=dict)
     statuses: dict[str, set[int]] = field(default_factory=dict)
     undocumented: dict[str, set[str]] = field(default_factory=dict)
+    behaviour: dict[str, Any] = field(default_factory=new_behaviour_data)
 
     # --- in the process that runs the test ------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
@@ -124,6 +126,7 @@ class RunCollector:
             self.statuses.setdefault(operation, set()).update(codes)
         for operation, pointers in tally["undocumented"].items():
             self.undocumented.setdefault(operation, set()).update(pointers)
+        merge_behaviour_data(self.behaviour, tally["behaviour"])
         stopped = _stopped(report, category)
         breach = data["breach"]
         duration = report.duration * 1000
@@ -194,6 +197,9 @@ class RunCollector:
             )
             for op in sorted(operations)
         }
+
+    def target_behaviour(self) -> TargetBehaviour:
+        return TargetBehaviour.from_data(self.behaviour)
 
     def failed_so_far(self) -> int:
         return sum(test.outcome in ("failed", "error") for test in self.tests)

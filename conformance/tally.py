@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from reports.behaviour import new_behaviour_data
 from reports.model import Exchange
 
 
@@ -35,6 +36,8 @@ class TestTally:
     checks: dict[str, dict[str, CheckTally]] = field(default_factory=dict)  # op -> check ->
     statuses: dict[str, set[int]] = field(default_factory=dict)  # op -> status codes seen
     undocumented: dict[str, set[str]] = field(default_factory=dict)  # op -> JSON pointers
+    # What the target did (reports.behaviour): status counts, members, enum values, headers.
+    behaviour: dict[str, Any] = field(default_factory=new_behaviour_data)
 
     def exercise(self, rule_id: str) -> None:
         self.rules[rule_id] = self.rules.get(rule_id, 0) + 1
@@ -57,6 +60,7 @@ class TestTally:
             },
             "statuses": {op: sorted(codes) for op, codes in self.statuses.items()},
             "undocumented": {op: sorted(found) for op, found in self.undocumented.items()},
+            "behaviour": self.behaviour,
         }
 
 

@@ -21,6 +21,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import spec
+from reports.behaviour import TargetBehaviour
 
 TargetKind = Literal["emulator", "tenant"]
 # What a record is about: one check on one operation, or one documented rule (run-wide).
@@ -254,6 +255,9 @@ class RunResult:
     operations: list[OperationInfo] = field(default_factory=spec_operations)
     observed: dict[str, Observed] = field(default_factory=dict)  # operation id ->
     tests: list[TestOutcome] = field(default_factory=list)
+    # What the target did (status counts, undocumented members, unlisted enum values, header
+    # facts): the data a learned emulator profile is built from (results.json version 3).
+    behaviour: TargetBehaviour = field(default_factory=TargetBehaviour)
 
     def operation_rows(self) -> list[str]:
         """Every documented operation id in spec order, then any other operation id a record

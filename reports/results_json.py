@@ -1,4 +1,4 @@
-"""`results.json`: the run in a stable, documented format (`results.schema.json`, version 2).
+"""`results.json`: the run in a stable, documented format (`results.schema.json`, version 3).
 
 This is the file tenant administrators keep from before an upgrade and diff against after it,
 so it must stay readable by later versions of the suite: the loader validates against the
@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 
+from reports.behaviour import TargetBehaviour
 from reports.model import (
     CheckRecord,
     Exchange,
@@ -26,7 +27,9 @@ from reports.model import (
 )
 from reports.redaction import Redactor, default_redactor
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+# Version 3 added `behaviour` (what the target did) to version 2; both are read.
+READABLE_VERSIONS = (2, 3)
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 
 
@@ -84,6 +87,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
             }
             for test in result.tests
         ],
+        "behaviour": result.behaviour.to_data(),
     }
 
 
@@ -91,10 +95,11 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
     """A run from a parsed results document; `ResultsFileError` naming `source` if invalid."""
     if not isinstance(document, dict) or "schema_version" not in document:
         raise ResultsFileError(f"{source}: not a results file (no schema_version member)")
-    if document["schema_version"] != SCHEMA_VERSION:
+    if document["schema_version"] not in READABLE_VERSIONS:
+        readable = " and ".join(map(str, READABLE_VERSIONS))
         raise ResultsFileError(
             f"{source}: results schema_version {document['schema_version']!r} is not supported "
-            f"(this version reads {SCHEMA_VERSION})"
+            f"(this version reads {readable})"
         )
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(results_schema()).iter_errors(document)
@@ -102,7 +107,7 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
     if error is not None:
         where = "/" + "/".join(str(part) for part in error.absolute_path)
         raise ResultsFileError(f"{source}: not a valid results file: at {where}: {error.message}")
-    # Later writers of version 2 may add members; read only the ones this model knows.
+    # Later writers may add members; read only the ones this model knows.
     known = {f.name for f in dataclasses.fields(RunMetadata)}
     run = {key: value for key, value in document["run"].items() if key in known}
     return RunResult(
@@ -125,6 +130,11 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
             if op["status_codes_seen"] or op["undocumented_properties"]
         },
         tests=[TestOutcome(**test) for test in document["tests"]],
+        behaviour=(
+            TargetBehaviour.from_document(document["behaviour"])
+            if "behaviour" in document
+            else TargetBehaviour()
+        ),
     )
 
 

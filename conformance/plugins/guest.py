@@ -9,6 +9,7 @@ import pytest
 
 from conformance.client import GuestSession, RunLedger, TokenSource
 from conformance.client.throttle import Throttle
+from conformance.observations import observe_response
 from conformance.plugins.options import RATE
 from conformance.suite_api import SuiteApi
 from conformance.tally import current_tally
@@ -47,7 +48,9 @@ def _observer(secrets: set[str]):
     every bearer token the run sent, so no report ever shows one."""
 
     def observe(operation, request, response) -> None:
-        current_tally().saw_status(operation.operation_id, response.status_code)
+        tally = current_tally()
+        tally.saw_status(operation.operation_id, response.status_code)
+        observe_response(tally.behaviour, operation.operation_id, request, response)
         authorization = request.headers.get("Authorization", "")
         if authorization.startswith("Bearer "):
             secrets.add(authorization.removeprefix("Bearer "))

@@ -77,6 +77,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         metadata,
         records=collector.records(),
         observed=collector.observed(),
+        behaviour=collector.target_behaviour(),
         tests=list(collector.tests),
     )
     redactor = default_redactor()

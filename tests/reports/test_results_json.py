@@ -28,7 +28,7 @@ def document(sample_run: RunResult) -> dict:
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"]["const"] == 2
+    assert schema["properties"]["schema_version"]["enum"] == [2, 3]
 
 
 def test_the_document_validates_against_the_schema(document: dict) -> None:
@@ -41,12 +41,13 @@ def test_the_document_validates_against_the_schema(document: dict) -> None:
         "summary",
         "records",
         "tests",
+        "behaviour",
     ]
 
 
 def test_run_metadata_section(document: dict, sample_run: RunResult) -> None:
     meta = sample_run.metadata
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["run"] == {
         "run_id": meta.run_id,
         "target_url": meta.target_url,
