@@ -50,7 +50,6 @@ def _selection(mutations: list[Mutation]) -> list[str]:
     return sorted({node for m in mutations for node in m.selection})
 
 
-AS_TENANT = [m for m in MUTATIONS.values() if not m.needs_control_api]
 WITH_CONTROL_API = [m for m in MUTATIONS.values() if m.needs_control_api]
 
 
