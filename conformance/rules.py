@@ -327,3 +327,16 @@ def described(response: requests.Response) -> str:
     request = response.request
     body: Any = response.text[:300]
     return f"{request.method} {request.path_url} -> {response.status_code} {body}"
+
+
+class RuleNotExercised(RuleBreach):
+    """A test that declares a rule ran to its end without checking it once: a blind spot,
+    reported as a failure of that rule so no run passes a rule it never looked at."""
+
+    def __init__(self, rule_id: str, test: str, also: list[str]) -> None:
+        others = f" (nor {', '.join(also)})" if also else ""
+        did = (
+            f"not exercised: {test} declares this rule and ran to its end without checking "
+            f"it once{others}"
+        )
+        super().__init__(rule_id, did)

@@ -238,9 +238,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
 
     @rule(campaign_id=active, other=active)
     def reassign_only_this_campaigns_certifications(self, campaign_id, other):
-        if self.clock is None:
-            return  # certification ids come from the certifications API, not this one
-        own = [c["id"] for c in self.clock.certifications(campaign_id)]
+        own = certification_ids(self.api, campaign_id)
         body = {
             "certificationIds": own[:1],
             "reason": "conformance: reassigned",
@@ -249,7 +247,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
         response = self.api.call("move", id=campaign_id, body=body)
         expect(response.status_code == 202, "reassign", response)
         if other != campaign_id:
-            body["certificationIds"] = [c["id"] for c in self.clock.certifications(other)][:1]
+            body["certificationIds"] = certification_ids(self.api, other)[:1]
             refused = self.api.call("move", id=campaign_id, body=body)
             expect(
                 refused.status_code == 400,
@@ -286,6 +284,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
     "reassign",
     "delete-campaigns",
     "not-found",
+    drawn=True,
 )
 @pytest.mark.usefixtures("writable")
 def test_campaign_lifecycle(suite_api, target):
@@ -294,27 +293,50 @@ def test_campaign_lifecycle(suite_api, target):
     CampaignLifecycle.TestCase().runTest()
 
 
-@pytest.mark.rules("complete-past-due")
-def test_complete_past_due_needs_the_emulator_clock(writable, clock):
-    """Made explicit so a tenant run lists the rule it could not check, and why."""
-    assert clock is not None
+def certification_ids(api: SuiteApi, campaign_id: str) -> list[str]:
+    """The campaign's certifications, read as a tenant gives them: GET /v3/certifications."""
+    listed = api.ok(
+        "listIdentityCertifications", query={"filters": f'campaign.id eq "{campaign_id}"'}
+    )
+    return [certification["id"] for certification in listed]
+
+
+def active_campaign(api: SuiteApi, now: datetime | None) -> str:
+    campaign = api.create_campaign(type="MANAGER", deadline=in_days(30, now))["id"]
+    api.wait_for_status(campaign, {"STAGED"}, {"PENDING"})
+    api.ok("startCampaign", id=campaign)
+    api.wait_for_status(campaign, {"ACTIVE"}, {"STAGED", "ACTIVATING"})
+    return campaign
+
+
+@pytest.mark.rules("complete-action")
+def test_completing_without_an_action_approves(suite_api, clock, writable):
+    """The default of autoCompleteAction; needs a past-due campaign (the emulator's clock)."""
+    campaign = active_campaign(suite_api, clock.now())
+    clock.advance_clock(31 * 86400)
+    done = suite_api.call("completeCampaign", id=campaign)
+    expect(done.status_code == 202, "complete-action", done)
+    suite_api.wait_for_status(campaign, {"COMPLETED"}, {"ACTIVE", "COMPLETING"})
+    decisions = {c["decision"] for c in clock.certifications(campaign)}
+    expect(decisions == {"APPROVE"}, "complete-action", f"decided {sorted(decisions)}")
 
 
 @pytest.mark.rules("reassign")
-def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, clock, writable):
-    """Deterministic companion of the machine's reassign rule (which hypothesis may not draw)."""
-    ids = []
-    for _ in range(2):
-        campaign = suite_api.create_campaign(type="MANAGER", deadline=in_days(30, clock.now()))
-        suite_api.wait_for_status(campaign["id"], {"STAGED"}, {"PENDING"})
-        suite_api.ok("startCampaign", id=campaign["id"])
-        suite_api.wait_for_status(campaign["id"], {"ACTIVE"}, {"STAGED", "ACTIVATING"})
-        ids.append(campaign["id"])
-    mine, other = ids
+def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, target, writable):
+    """Deterministic companion of the machine's reassign rule (which hypothesis may not draw);
+    certification ids come from GET /v3/certifications, so it runs on a tenant too."""
+    now = target.control.now() if target.control else None
+    mine, other = active_campaign(suite_api, now), active_campaign(suite_api, now)
+    own, foreign = certification_ids(suite_api, mine), certification_ids(suite_api, other)
+    expect(
+        bool(own) and bool(foreign),
+        "reassign",
+        f"activated campaigns list {len(own)} and {len(foreign)} certifications",
+    )
     body = {
         "reason": "conformance: reassigned",
         "reassignTo": {"id": "2c9180858082150f0180893dbaa44201", "type": "IDENTITY"},
-        "certificationIds": [c["id"] for c in clock.certifications(other)][:1],
+        "certificationIds": foreign[:1],
     }
     refused = suite_api.call("move", id=mine, body=body)
     expect(
@@ -323,29 +345,37 @@ def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, clock, 
         f"reassigned another campaign's certification: {described(refused)}",
         response=refused,
     )
-    body["certificationIds"] = [c["id"] for c in clock.certifications(mine)][:1]
+    body["certificationIds"] = own[:1]
     accepted = suite_api.call("move", id=mine, body=body)
     expect(accepted.status_code == 202, "reassign", accepted)
 
 
 @pytest.mark.rules(
+    "created-pending-then-staged",
     "activate-future-deadline",
     "patch-staged",
+    "patch-answer",
     "activate-only-staged",
     "patch-active",
     "complete-past-due",
     "run-report",
     "get-reports",
-    "complete-action",
     "delete-campaigns",
     "not-found",
 )
 def test_documented_lifecycle_walkthrough(suite_api, target, writable):
     """Every lifecycle rule once, in the documented order: the machine above explores
-    interleavings at random; this walk checks each rule on every run."""
+    interleavings at random; this walk checks each rule on every run. Completing a past-due
+    campaign needs the emulator's clock (days on a tenant): that step runs only there."""
     clock = target.control
     now = clock.now() if clock else None
-    campaign = suite_api.create_campaign(type="MANAGER", deadline=in_days(30, now))["id"]
+    created = suite_api.create_campaign(type="MANAGER", deadline=in_days(30, now))
+    expect(
+        created.get("status") in ("PENDING", "STAGED"),
+        "created-pending-then-staged",
+        f"answered status {created.get('status')}",
+    )
+    campaign = created["id"]
     suite_api.wait_for_status(campaign, {"STAGED"}, {"PENDING"})
 
     late = suite_api.create_campaign(type="MANAGER", deadline=in_days(-1, now))["id"]
@@ -355,13 +385,28 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
 
     renamed = suite_api.ledger.name("walkthrough")
     patched = suite_api.call(
-        "updateCampaign", id=campaign, body=[{"op": "replace", "path": "/name", "value": renamed}]
+        "updateCampaign",
+        id=campaign,
+        body=[
+            {"op": "replace", "path": "/name", "value": renamed},
+            {"op": "replace", "path": "/autoRevokeAllowed", "value": True},
+        ],
     )
+    expect(patched.status_code == 200, "patch-staged", patched)
+    slim = patched.json()
     expect(
-        patched.status_code == 200 and patched.json().get("name") == renamed,
-        "patch-staged",
+        slim.get("name") == renamed and slim.get("autoRevokeAllowed") is True,
+        "patch-answer",
         patched,
     )
+    expect("sunsetCommentsRequired" not in slim, "patch-answer", "answered a full Campaign")
+    # Well-typed (a boolean for a boolean member), so only the lifecycle rule can refuse it.
+    forbidden = suite_api.call(
+        "updateCampaign",
+        id=campaign,
+        body=[{"op": "replace", "path": "/sunsetCommentsRequired", "value": False}],
+    )
+    expect(forbidden.status_code == 400, "patch-staged", forbidden)
 
     started = suite_api.call("startCampaign", id=campaign)
     expect(started.status_code == 202, "activate-only-staged", started)
@@ -375,6 +420,13 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
         body=[{"op": "replace", "path": "/name", "value": renamed + "!"}],
     )
     expect(name_change.status_code == 400, "patch-active", name_change)
+    later = in_days(45, now)
+    deadline_change = suite_api.call(
+        "updateCampaign",
+        id=campaign,
+        body=[{"op": "replace", "path": "/deadline", "value": later}],
+    )
+    expect(deadline_change.status_code == 200, "patch-active", deadline_change)
     early = suite_api.call("completeCampaign", id=campaign, body={"autoCompleteAction": "REVOKE"})
     expect(early.status_code == 400, "complete-past-due", early)
 
@@ -396,7 +448,7 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
         decisions = {c["decision"] for c in clock.certifications(campaign)}
         expect(decisions == {"REVOKE"}, "complete-action", f"decided {sorted(decisions)}")
 
-    deleted = suite_api.call("deleteCampaigns", body={"ids": [campaign]})
+    deleted = suite_api.call("deleteCampaigns", body={"ids": [campaign, late]})
     expect(deleted.status_code == 202, "delete-campaigns", deleted)
     gone = suite_api.call("getCampaign", id=campaign)
     for _ in range(50):
@@ -404,3 +456,5 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
             break
         gone = suite_api.call("getCampaign", id=campaign)
     expect(gone.status_code == 404, "not-found", gone)
+    listed_after = suite_api.ok("getActiveCampaigns", query={"filters": f'id eq "{campaign}"'})
+    expect(listed_after == [], "delete-campaigns", f"still lists {campaign}")

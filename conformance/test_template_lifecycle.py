@@ -124,6 +124,8 @@ class TemplateLifecycle(RuleBasedStateMachine):
         for part in path.strip("/").split("/"):
             node = node.get(part) if isinstance(node, dict) else None
         expect(node == value, "template-patchable", f"answered {path}={node!r}")
+        stored = _at(self.api.ok("getCampaignTemplate", id=template_id), path)
+        expect(stored == value, "template-patchable", f"stored {path}={stored!r} after the PATCH")
 
     @rule(template_id=templates, path=st.sampled_from(NOT_PATCHABLE))
     def patch_another_field_is_refused(self, template_id, path):
@@ -173,16 +175,7 @@ class TemplateLifecycle(RuleBasedStateMachine):
             f"{template['campaign']['name']!r}; expected one of {sorted(expected)}",
         )
         campaign = self.api.ok("getCampaign", id=reference["id"])
-        duration = DURATIONS.get(template.get("deadlineDuration", ""))
-        if duration is not None and campaign.get("deadline"):
-            deadline = datetime.fromisoformat(campaign["deadline"].replace("Z", "+00:00"))
-            slack = timedelta(days=1)  # a tenant may round the deadline within the day
-            expect(
-                before + duration - slack <= deadline <= after + duration + slack,
-                "generate-deadline",
-                f"set deadline {campaign['deadline']} for "
-                f"{template['deadlineDuration']} generated at {before.isoformat()}",
-            )
+        _expect_deadline(campaign, template["deadlineDuration"], before, after)
 
     @rule(template_id=consumes(templates))
     def delete_removes_template_and_schedule(self, template_id):
@@ -212,6 +205,7 @@ def _render(text: str, moment: datetime) -> str:
     "generate-deadline",
     "template-delete",
     "not-found",
+    drawn=True,
 )
 @pytest.mark.usefixtures("writable")
 def test_template_lifecycle(suite_api, target):
@@ -237,10 +231,39 @@ def test_reports_configuration_round_trips(suite_api):
         )
 
 
-@pytest.mark.rules("template-scheduled", "schedule-404", "generate-placeholders", "template-delete")
+# A schedule of each shape the walkthrough needs: days and months (ANNUALLY), then days alone.
+ANNUAL = {
+    "type": "ANNUALLY",
+    "hours": {"type": "LIST", "values": ["9", "17"]},
+    "days": {"type": "LIST", "values": ["1", "15"]},
+    "months": {"type": "RANGE", "values": ["3", "9"]},
+    "timeZoneId": "Europe/Paris",
+}
+WEEKLY = {
+    "type": "WEEKLY",
+    "hours": {"type": "RANGE", "values": ["8", "18"], "interval": 2},
+    "days": {"type": "LIST", "values": ["1", "5"]},
+}
+
+
+def _schedule_kept(stored: dict, schedule: dict) -> bool:
+    return all(stored.get(member) == value for member, value in schedule.items())
+
+
+@pytest.mark.rules(
+    "template-owner",
+    "template-patchable",
+    "template-scheduled",
+    "schedule-404",
+    "schedule-overwrite",
+    "generate-placeholders",
+    "generate-deadline",
+    "template-delete",
+    "not-found",
+)
 def test_documented_template_walkthrough(suite_api, target, writable):
     """Every template rule once, in order (the machine above explores interleavings)."""
-    template = suite_api.ok(
+    created = suite_api.call(
         "createCampaignTemplate",
         body={
             "name": suite_api.ledger.name("walkthrough"),
@@ -249,20 +272,58 @@ def test_documented_template_walkthrough(suite_api, target, writable):
             "campaign": {"name": "generated %Y-%m", "description": "on %F", "type": "MANAGER"},
         },
     )
+    expect(created.status_code == 200, "template-owner", created)
+    template = created.json()
+    template_id = template["id"]
+    owner = template.get("ownerRef") or {}
+    expect(bool(owner.get("id")), "template-owner", f"answered ownerRef={owner!r}")
     expect(template.get("scheduled") is False, "template-scheduled", f"answered {template}")
-    missing = suite_api.call("getCampaignTemplateSchedule", id=template["id"])
+
+    # Every patchable member at once; the stored template (not only the answer) must change.
+    renamed = suite_api.ledger.name("walkthrough patched")
+    changes = {
+        "/name": renamed,
+        "/description": "patched",
+        "/deadlineDuration": "P3D",
+        "/campaign/description": "on %d %B",
+        "/campaign/emailNotificationEnabled": True,
+    }
+    patch = [{"op": "replace", "path": path, "value": value} for path, value in changes.items()]
+    patched = suite_api.call("patchCampaignTemplate", id=template_id, body=patch)
+    expect(patched.status_code == 200, "template-patchable", patched)
+    stored = suite_api.ok("getCampaignTemplate", id=template_id)
+    wrong = {
+        path: _at(stored, path) for path, value in changes.items() if _at(stored, path) != value
+    }
+    expect(not wrong, "template-patchable", f"after the PATCH, GET answered {wrong}")
+    # Well-typed (a boolean for a boolean member): only the patchable-fields rule refuses it.
+    forbidden = suite_api.call(
+        "patchCampaignTemplate",
+        id=template_id,
+        body=[{"op": "replace", "path": "/scheduled", "value": True}],
+    )
+    expect(forbidden.status_code == 400, "template-patchable", forbidden)
+
+    missing = suite_api.call("getCampaignTemplateSchedule", id=template_id)
     expect(missing.status_code == 404, "schedule-404", missing)
-    schedule = {"type": "WEEKLY", "hours": {"type": "LIST", "values": ["9"]}}
-    suite_api.call("setCampaignTemplateSchedule", id=template["id"], body=schedule)
-    scheduled = suite_api.ok("getCampaignTemplate", id=template["id"]).get("scheduled")
+    for schedule in (ANNUAL, WEEKLY):  # the second overwrites the first
+        put = suite_api.call("setCampaignTemplateSchedule", id=template_id, body=schedule)
+        expect(put.status_code == 204, "schedule-overwrite", put)
+        kept = suite_api.ok("getCampaignTemplateSchedule", id=template_id)
+        expect(
+            _schedule_kept(kept, schedule) and ("months" not in kept or schedule is ANNUAL),
+            "schedule-overwrite",
+            f"stored {kept} after setting {schedule}",
+        )
+    scheduled = suite_api.ok("getCampaignTemplate", id=template_id).get("scheduled")
     expect(scheduled is True, "template-scheduled", f"answered scheduled={scheduled!r}")
-    deleted = suite_api.call("deleteCampaignTemplateSchedule", id=template["id"])
+    deleted = suite_api.call("deleteCampaignTemplateSchedule", id=template_id)
     expect(deleted.status_code == 204, "schedule-404", deleted)
-    gone = suite_api.call("getCampaignTemplateSchedule", id=template["id"])
+    gone = suite_api.call("getCampaignTemplateSchedule", id=template_id)
     expect(gone.status_code == 404, "schedule-404", gone)
 
     before = target.control.now() if target.control else datetime.now(UTC)
-    reference = suite_api.ok("startGenerateCampaignTemplate", id=template["id"])
+    reference = suite_api.ok("startGenerateCampaignTemplate", id=template_id)
     after = target.control.now() if target.control else datetime.now(UTC)
     expected = {_render("generated %Y-%m", moment) for moment in (before, after)}
     expect(
@@ -270,5 +331,39 @@ def test_documented_template_walkthrough(suite_api, target, writable):
         "generate-placeholders",
         f"named the campaign {reference.get('name')!r}",
     )
-    removed = suite_api.call("deleteCampaignTemplate", id=template["id"])
+    generated = suite_api.ok("getCampaign", id=reference["id"])
+    _expect_deadline(generated, "P3D", before, after)
+
+    # Deleting a scheduled template removes its schedule too.
+    suite_api.call("setCampaignTemplateSchedule", id=template_id, body=WEEKLY)
+    removed = suite_api.call("deleteCampaignTemplate", id=template_id)
     expect(removed.status_code == 204, "template-delete", removed)
+    for operation_id in ("getCampaignTemplate", "getCampaignTemplateSchedule"):
+        after_delete = suite_api.call(operation_id, id=template_id)
+        expect(after_delete.status_code == 404, "not-found", after_delete)
+
+
+def _at(document: dict, path: str):
+    node = document
+    for part in path.strip("/").split("/"):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _expect_deadline(campaign: dict, duration: str, before: datetime, after: datetime) -> None:
+    """The document: deadline = the generation's now + deadlineDuration (a tenant may round
+    it within the day)."""
+    span = DURATIONS[duration]
+    deadline = campaign.get("deadline")
+    expect(
+        deadline is not None,
+        "generate-deadline",
+        f"generated a campaign without a deadline from deadlineDuration={duration}",
+    )
+    moment = datetime.fromisoformat(str(deadline).replace("Z", "+00:00"))
+    slack = timedelta(days=1)
+    expect(
+        before + span - slack <= moment <= after + span + slack,
+        "generate-deadline",
+        f"set deadline {deadline} for {duration} generated at {before.isoformat()}",
+    )

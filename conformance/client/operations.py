@@ -53,7 +53,7 @@ class Operation:
 @cache
 def _patterns() -> list[tuple[re.Pattern[str], str, str, str]]:
     patterns = []
-    for method, path, operation in spec.operations():
+    for method, path, operation in spec.operations(neighbours=True):
         regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
         patterns.append((re.compile(f"{regex}$"), method, path, operation["operationId"]))
     # Literal segments first, so /campaigns/delete is not read as /campaigns/{id}.

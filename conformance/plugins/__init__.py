@@ -4,6 +4,7 @@
 - `target_fixtures`: the target (embedded emulator or `--target`), its clock, `writable`;
 - `guest`: the guest session every request goes through, and `suite_api`;
 - `reporting`: the session's `RunCollector` and the run folder written at the end;
+- `every_rule`: a test that declares a rule and never checks it fails, naming the rule;
 - `progress`: the tenant plan before the run, progress lines, the summary after it.
 """
 
@@ -12,6 +13,7 @@ PLUGINS = [
     "conformance.plugins.target_fixtures",
     "conformance.plugins.guest",
     "conformance.plugins.reporting",
+    "conformance.plugins.every_rule",
     "conformance.plugins.progress",
     "conformance.target_outage",
     "conformance.flaky_server",

@@ -90,7 +90,9 @@ def _seed(text: str) -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "rules(*rule_ids): the documented rules (conformance/rules.py) a test checks"
+        "markers",
+        "rules(*rule_ids, drawn=False): the documented rules (conformance/rules.py) a test "
+        "checks on every run (drawn=True: only when hypothesis draws the step)",
     )
     config.addinivalue_line(
         "markers", "checks(*names): the response checks a schemathesis test runs"
