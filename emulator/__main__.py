@@ -4,7 +4,7 @@
                        [--fail-on-violations [-- COMMAND ...]]
                        [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
                        [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
-                       [--answers documented|published]
+                       [--answers documented|published | --like RESULTS.json]
                        [--no-control-api]
 
 It prints its base URL once it accepts connections. Bad options give one line and exit 2.
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import uvicorn
 
+from emulator import learned_answers
 from emulator.app import create_app
 from emulator.config import (
     ANSWER_PROFILES,
@@ -31,6 +32,7 @@ from emulator.config import (
 )
 from emulator.process import READY
 from emulator.violation_gate import run_gate
+from reports.learned_profile import LearnedProfile, load_profile
 
 
 class _Parser(argparse.ArgumentParser):
@@ -75,10 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--answers",
         choices=ANSWER_PROFILES,
-        default=DEFAULT_ANSWERS,
         help="where the vendor's published description differs from the documents (createCampaign "
         "202, MACHINE_ACCOUNT), answer as it (published, the default: what tenants and the "
         "vendor's SDKs do) or as the documents (documented); per tenant: the control API",
+    )
+    parser.add_argument(
+        "--like",
+        type=Path,
+        metavar="RESULTS.json",
+        help="answer as the tenant of that conformance run was seen to answer where it differs "
+        "from the documents (success statuses, undocumented members, extra enum values); "
+        "everything else as documented. `python -m reports profile RESULTS.json` says what "
+        "it changes",
     )
     parser.add_argument(
         "--fail-on-violations",
@@ -101,6 +111,11 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         raise ValueError("--token-ttl must be at least 1 second")
     if args.transition_delay < 0:
         raise ValueError("--transition-delay must not be negative")
+    answers = args.answers or DEFAULT_ANSWERS
+    if args.like is not None:
+        if args.answers is not None:
+            raise ValueError("--like and --answers both choose the answers: give one")
+        answers = learned_answers.register(_learned_profile(args.like))
     return EmulatorConfig(
         host=args.host,
         port=args.port,
@@ -109,9 +124,18 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         token_ttl_seconds=args.token_ttl,
         rate_limit=RateLimit.parse(args.rate_limit) if args.rate_limit else None,
         transition_delay=args.transition_delay,
-        answers=args.answers,
+        answers=answers,
         control_api=args.control_api,
     )
+
+
+def _learned_profile(path: Path) -> LearnedProfile:
+    try:
+        return load_profile(path)
+    except FileNotFoundError:
+        raise ValueError(f"--like {path}: no such file") from None
+    except OSError as error:
+        raise ValueError(f"--like {path}: cannot read ({error.strerror})") from None
 
 
 class _AnnouncingServer(uvicorn.Server):
@@ -138,7 +162,11 @@ def banner(config: EmulatorConfig, base_url: str) -> str:
             f"  client:  {client.client_id} / {client.client_secret} "
             f"({','.join(sorted(client.authorities))}, tenant {client.tenant})"
         )
-    lines.append(f"  answers: {config.answers} (--answers documented|published)")
+    learned = learned_answers.profile_named(config.answers)
+    if learned is not None:
+        lines.append(f"  answers: {config.answers}, learned from the {learned.source} (--like)")
+    else:
+        lines.append(f"  answers: {config.answers} (--answers documented|published)")
     return "\n".join(lines)
 
 

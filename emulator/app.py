@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from emulator import http_errors, token_endpoint
+from emulator import http_errors, learned_answers, token_endpoint
 from emulator.api_operations import HANDLERS, Call
 from emulator.auth import AuthError, TokenService
 from emulator.config import EmulatorConfig
@@ -98,6 +98,7 @@ class Emulator:
                 self._record(tenant, request, contract, 400, cause, principal.client.client_id)
                 return http_errors.error_response(400, cause)
         status = contract.status_for(tenant.answers)
+        body = learned_answers.add_learned_members(tenant.answers, contract.operation_id, body)
         if body is None:
             return Response(status_code=status, headers=headers)
         return JSONResponse(body, status_code=status, headers=headers)

@@ -18,7 +18,10 @@ DEFAULT_ANSWERS = "published"
 
 
 def check_answers(profile: object) -> str:
-    if profile not in ANSWER_PROFILES:
+    """A built-in profile, or the name of a learned one this process serves (--like)."""
+    import spec  # the learned profiles are views of spec/ (emulator.learned_answers)
+
+    if profile not in ANSWER_PROFILES and profile not in spec.defined_answers():
         raise ValueError(f"answers must be one of {', '.join(ANSWER_PROFILES)}, not {profile!r}")
     return str(profile)
 

@@ -12,6 +12,8 @@
            (GET on each of these three answers the current value)
     GET    /emulator/tenants/{tenant}/answers          {profile}: documented or published
     PUT    /emulator/tenants/{tenant}/answers          {profile}
+    PUT    /emulator/tenants/{tenant}/like             a results.json document: answer as
+           the tenant of that run was seen to answer ({profile, changes})
     GET    /emulator/tenants/{tenant}/violations       (DELETE clears them)
     GET    /emulator/tenants/{tenant}/objects          counts and names of what the tenant holds
     GET    /emulator/tenants/{tenant}/campaigns/{id}/certifications
@@ -28,10 +30,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from emulator import learned_answers
 from emulator.config import RateLimit, check_answers, make_client
 from emulator.domain import campaigns
 from emulator.domain.tenant import CAMPAIGN, KINDS, TEMPLATE
 from emulator.traffic_controls import FaultProfile, RateLimiter
+from reports.learned_profile import describe, profile_from_document
+from reports.results_json import ResultsFileError
 
 if TYPE_CHECKING:
     from emulator.app import Emulator
@@ -160,6 +165,17 @@ def control_routes(emulator: Emulator) -> list[Route]:
                 tenant.answers = profile
         return JSONResponse({"profile": tenant.answers})
 
+    async def like(request: Request) -> Response:
+        tenant = slot_of(request).tenant
+        try:
+            profile = profile_from_document(await _json(request), "the request body")
+        except ResultsFileError as error:
+            raise ControlError(str(error)) from None
+        name = learned_answers.register(profile)
+        with tenant.lock:
+            tenant.answers = name
+        return JSONResponse({"profile": name, "changes": describe(profile)})
+
     async def violations(request: Request) -> Response:
         tenant = slot_of(request).tenant
         if request.method == "DELETE":
@@ -195,6 +211,7 @@ def control_routes(emulator: Emulator) -> list[Route]:
         ("/tenants/{tenant}/faults", faults, ["GET", "PUT"]),
         ("/tenants/{tenant}/transition-delay", transition_delay, ["GET", "PUT"]),
         ("/tenants/{tenant}/answers", answers, ["GET", "PUT"]),
+        ("/tenants/{tenant}/like", like, ["PUT"]),
         ("/tenants/{tenant}/violations", violations, ["GET", "DELETE"]),
         ("/tenants/{tenant}/objects", objects, ["GET"]),
         ("/tenants/{tenant}/campaigns/{campaign_id}/certifications", certifications, ["GET"]),

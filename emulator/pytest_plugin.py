@@ -10,16 +10,18 @@ unless a test asks for them.
 
 Fixtures: `campaigns_emulator` (the server, once per session), `campaigns_tenant` (a fresh,
 isolated tenant per test, exported as SAIL_* variables, with switches: rate_limit, faults,
-transition_delay, answers), `seed` (campaigns in a given status, templates with schedules,
+transition_delay, answers, like), `seed` (campaigns in a given status, templates with schedules,
 past-due campaigns via the tenant clock).
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -41,6 +43,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--campaigns-emulator-args",
         default="",
         help="extra emulator options, e.g. '--rate-limit 100/10s --token-ttl 60'",
+    )
+    group.addoption(
+        "--campaigns-like",
+        metavar="RESULTS.json",
+        help="every tenant answers as the tenant of that conformance run was seen to answer "
+        "where it differs from the documents (the emulator's --like)",
     )
 
 
@@ -109,6 +117,13 @@ class Tenant:
             return self._tenant("GET", "/answers").json()["profile"]
         return self._tenant("PUT", "/answers", json={"profile": profile}).json()["profile"]
 
+    def like(self, results: str | Path) -> str:
+        """Answer as the tenant of a conformance run (its results.json) was seen to answer
+        where it differs from the documents; returns the learned profile's name."""
+        document = json.loads(Path(results).read_text(encoding="utf-8"))
+        response = self._tenant("PUT", "/like", json=document)
+        return response.json()["profile"]
+
     def violations(self) -> list[dict]:
         return self._tenant("GET", "/violations").json()
 
@@ -149,7 +164,11 @@ def new_tenant(server: EmulatorServer, authorities: list[str] | None = None) -> 
 
 @pytest.fixture(scope="session")
 def campaigns_emulator(pytestconfig: pytest.Config) -> Iterator[EmulatorServer]:
-    server = start_server(pytestconfig.getoption("--campaigns-emulator-args").split())
+    arguments = pytestconfig.getoption("--campaigns-emulator-args").split()
+    like = pytestconfig.getoption("--campaigns-like")
+    if like:
+        arguments += ["--like", str(Path(like).resolve())]
+    server = start_server(arguments)
     yield server
     server.stop()
 

@@ -5,8 +5,9 @@ types, requiredness, validator) and the authorities it needs. `validate` turns a
 into typed values or raises `RequestRejected` naming the offending field.
 
 A tenant answers as the documents say ("documented") or as the vendor's published description
-says ("published", spec/ `x-published`). The contracts are the documents'; each also carries
-what the published description changes: a body it accepts besides, and its success status.
+says ("published", spec/ `x-published`), or as another view of spec/ (a profile learned from a
+tenant run, emulator.learned_answers). The contracts are the documents'; where a view differs,
+its success status and the bodies it accepts come from that view of spec/.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from jsonschema.protocols import Validator
@@ -77,7 +79,25 @@ class OperationContract:
     def status_for(self, answers: str) -> int:
         if answers == "published":
             return self.published_statuses.get(self.success_status, self.success_status)
-        return self.success_status
+        if answers == "documented":
+            return self.success_status
+        return _view_success_status(self.operation_id, answers)
+
+
+@cache
+def _view_success_status(operation_id: str, answers: str) -> int:
+    return spec.success_status(spec.operation_by_id(operation_id, answers)[2])
+
+
+@cache
+def _view_body_validator(operation_id: str, answers: str) -> Validator | None:
+    """The request body validator of an operation as a view of spec/ describes it."""
+    operation = spec.operation_by_id(operation_id, answers)[2]
+    content = operation.get("requestBody", {}).get("content", {})
+    if not content:
+        return None
+    schema = next(iter(content.values()))["schema"]
+    return spec.validator_for(schema, "request", answers)
 
 
 @dataclass(frozen=True)
@@ -179,6 +199,10 @@ def _body(contract: OperationContract, content_type: str | None, raw: bytes, ans
     if error is not None and answers == "published" and published is not None:
         # What the published description accepts besides the documents (MACHINE_ACCOUNT).
         error = next(iter(published.iter_errors(document)), None)
+    elif error is not None and answers != "documented":
+        # What another view accepts besides the documents (e.g. a learned enum value).
+        wider = _view_body_validator(contract.operation_id, answers)
+        error = next(iter(wider.iter_errors(document)), None) if wider is not None else error
     if error is not None:
         where = ".".join(str(part) for part in error.absolute_path)
         raise RequestRejected(where or "body", error.message)

@@ -1,4 +1,5 @@
 """`python -m reports diff BEFORE.json AFTER.json`: what changed between two runs.
+`python -m reports profile RESULTS.json`: what an emulator `--like` that run would change.
 
 Exit status: 0 nothing regressed, 1 something regressed, 2 the command could not run (missing
 or unreadable file, not a results file, bad option). Errors are one line on stderr: this runs
@@ -15,6 +16,7 @@ from typing import NoReturn
 
 from reports.diff import DEFAULT_SLOWDOWN_FACTOR, compare_runs, format_json
 from reports.diff_text import format_markdown, format_text
+from reports.learned_profile import describe, load_profile
 from reports.results_json import ResultsFileError, load_results
 
 PROG = "python -m reports"
@@ -63,12 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="where each change links for its whole exchange and curl, e.g. the CI artifact URL "
         "of the after run's report.html (default: report.html beside AFTER.json, if present)",
     )
+    profile = commands.add_parser(
+        "profile",
+        help="say what `python -m emulator --like RESULTS.json` changes, and why",
+        description="Print, in plain words, what the emulator profile learned from a run "
+        "changes compared with the documents, and the observation behind each change.",
+    )
+    profile.add_argument("results", metavar="RESULTS.json")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    if arguments.command == "profile":
+        return _profile(arguments.results)
     try:
         before = load_results(arguments.before)
         after = load_results(arguments.after)
@@ -87,6 +98,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     print(FORMATTERS[arguments.format](diff))
     return EXIT_REGRESSED if diff.regressed else EXIT_OK
+
+
+def _profile(path: str) -> int:
+    try:
+        profile = load_profile(path)
+    except ResultsFileError as error:
+        return _fail(str(error))
+    except FileNotFoundError as error:
+        return _fail(f"{error.filename}: no such file")
+    except OSError as error:
+        return _fail(f"{error.filename}: cannot read ({error.strerror})")
+    print(describe(profile))
+    return EXIT_OK
 
 
 def _fail(message: str) -> int:

@@ -11,12 +11,16 @@ replace the documented ones). "either" accepts both: the union of enums and succ
 a suite that must tell which of the two a target follows. Operations of neighbouring APIs
 (tagged other than `Certification Campaigns`) are supplements the emulator serves; they are left
 out of `operations()` and `load_spec()` unless asked for, so "the API" stays the 22 operations.
+
+Further views can be defined at run time (`define_answers`): a name and a change applied to a
+copy of the documents' contract, e.g. a profile learned from a tenant run. Every function
+taking `answers` accepts their names.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -32,7 +36,7 @@ SPEC_URI = "urn:certification-campaigns"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 Direction = Literal["request", "response"]
-Answers = Literal["documented", "published", "either"]
+Answers = Literal["documented", "published", "either"] | str  # or a defined view's name
 ANSWER_PROFILES: tuple[str, ...] = ("documented", "published")
 CAMPAIGNS_TAG = "Certification Campaigns"
 
@@ -43,11 +47,35 @@ def _load() -> dict[str, Any]:
         return yaml.safe_load(handle)
 
 
+# Views defined at run time: name -> a change made to a copy of the documents' contract.
+_DEFINED: dict[str, Callable[[dict[str, Any]], None]] = {}
+
+
+def define_answers(name: str, change: Callable[[dict[str, Any]], None]) -> str:
+    """Define the view `name`: the documents' contract as `change` edits a copy of it. A name
+    stands for one view for the life of the process (views are cached): defining it again
+    with another change is refused."""
+    if name in ("documented", "published", "either"):
+        raise ValueError(f"{name!r} is a built-in view")
+    held = _DEFINED.setdefault(name, change)
+    if held is not change:
+        raise ValueError(f"answers {name!r} are already defined")
+    return name
+
+
+def defined_answers() -> tuple[str, ...]:
+    return tuple(_DEFINED)
+
+
 @cache
 def _answering(answers: Answers) -> dict[str, Any]:
     """The spec as a target answering `answers` would be described."""
     if answers == "documented":
         return _load()
+    if answers in _DEFINED:
+        document = copy.deepcopy(_load())
+        _DEFINED[answers](document)
+        return document
     if answers not in ("published", "either"):
         raise ValueError(f"answers must be documented, published or either, not {answers!r}")
     document = copy.deepcopy(_load())

@@ -1,0 +1,149 @@
+"""Serve emulators (drifted, learned, documented) and run the conformance suite against them
+as a tenant administrator would, keeping the run's results.json.
+
+The suite runs with `--target`, the tenant profile and a pinned seed, so two targets that
+answer alike get the same requests and give the same verdicts. The client's secret is a
+distinctive one and the target holds campaigns the run did not create (foreign objects): the
+tests check that neither reaches the observations or the profile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from emulator.process import READY
+
+REPO = Path(__file__).resolve().parents[2]
+DRIFT_LAUNCHER = Path(__file__).with_name("drift_emulator.py")
+CLIENT = ("learner", "Zq7-distinctive-Secret-4411")
+LIMITED = ("learner-limited", "Lm3-limited-Secret-5522")
+FOREIGN_NAMES = ("Foreign Zebra Campaign Q7", "Foreign Okapi Campaign Q8")
+CREDENTIALS = {
+    "SAIL_CLIENT_ID": CLIENT[0],
+    "SAIL_CLIENT_SECRET": CLIENT[1],
+    "SAIL_LIMITED_CLIENT_ID": LIMITED[0],
+    "SAIL_LIMITED_CLIENT_SECRET": LIMITED[1],
+}
+EMULATOR_OPTIONS = (
+    "--port",
+    "0",
+    "--no-control-api",
+    "--transition-delay",
+    "0.05",
+    "--client",
+    f"{CLIENT[0]}:{CLIENT[1]}:ORG_ADMIN",
+    "--client",
+    f"{LIMITED[0]}:{LIMITED[1]}:HELPDESK",
+)
+# The conformance tests that meet the drift: the create status and MACHINE_ACCOUNT (vendor
+# drift), campaigns answered by create, get and list (generated and walked through the
+# lifecycle, which the learned emulator must keep).
+SELECTION = (
+    "conformance/test_vendor_drift.py",
+    "conformance/test_openapi_conformance.py::test_operation_honours_the_spec[createCampaign-positive]",
+    "conformance/test_openapi_conformance.py::test_operation_honours_the_spec[getActiveCampaigns-positive]",
+    "conformance/test_collections.py::test_slim_is_the_default_and_full_adds_the_campaign_fields",
+    "conformance/test_campaign_lifecycle.py::test_documented_lifecycle_walkthrough",
+)
+SUITE_OPTIONS = (
+    "--profile",
+    "tenant",
+    "--rate-limit",
+    "off",
+    "--hypothesis-seed=4",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:campaigns_emulator",
+    "--assert=plain",
+    "-q",
+)
+
+
+@contextmanager
+def served(program: list[str], *options: str, log: Path) -> Iterator[str]:
+    """The base URL of `python <program> <EMULATOR_OPTIONS> <options>`, stopped afterwards."""
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, *program, *EMULATOR_OPTIONS, *options],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            cwd=REPO,
+        )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        if not first.startswith(READY):
+            raise RuntimeError(f"the emulator did not start: {first!r}\n{log.read_text()[-2000:]}")
+        yield first.removeprefix(READY).strip()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def seed_foreign_objects(base_url: str) -> list[str]:
+    """Campaigns the run did not create, as a tenant holds them; their ids."""
+    token = requests.post(
+        f"{base_url}/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": CLIENT[0],
+            "client_secret": CLIENT[1],
+        },
+        timeout=10,
+    ).json()["access_token"]
+    ids = []
+    for name in FOREIGN_NAMES:
+        response = requests.post(
+            f"{base_url}/v3/campaigns",
+            json={"name": name, "description": f"{name} description", "type": "MANAGER"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        response.raise_for_status()
+        ids.append(response.json()["id"])
+    return ids
+
+
+def run_suite(base_url: str, workdir: Path) -> Path:
+    """Run SELECTION against `base_url`; the run's results.json."""
+    reports = workdir / "reports"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *SELECTION,
+            "--target",
+            base_url,
+            *SUITE_OPTIONS,
+            "--report-dir",
+            str(reports),
+        ],
+        cwd=REPO,
+        env={**environment, **CREDENTIALS},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (workdir / "pytest.out").write_text(completed.stdout + completed.stderr)
+    found = sorted(reports.glob("*/results.json"))
+    if len(found) != 1:
+        raise RuntimeError(
+            f"the suite wrote {len(found)} results.json:\n{completed.stdout[-3000:]}"
+        )
+    return found[0]
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
