@@ -13,18 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-import pytest
 from drift_emulator import EDITOR_EMAIL, EDITOR_NAME
-from learning_runs import (
-    CLIENT,
-    DRIFT_LAUNCHER,
-    FOREIGN_NAMES,
-    LIMITED,
-    load,
-    run_suite,
-    seed_foreign_objects,
-    served,
-)
+from learning_runs import CLIENT, FOREIGN_NAMES, LIMITED, load
 
 from reports.learned_profile import LearnedProfile, describe, load_profile
 
@@ -63,23 +53,6 @@ def _verdicts(document: dict) -> dict:
             }
         ),
     }
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict:
-    work = tmp_path_factory.mktemp("learned-profiles")
-    found = {}
-    with served([str(DRIFT_LAUNCHER)], "--answers", "published", log=work / "drift.log") as url:
-        found["foreign ids"] = seed_foreign_objects(url)
-        found["drifted"] = run_suite(url, work / "drifted")
-    like = ["-m", "emulator", "--like", str(found["drifted"])]
-    with served(like, log=work / "learned.log") as url:
-        seed_foreign_objects(url)
-        found["learned"] = run_suite(url, work / "learned")
-    with served(["-m", "emulator"], "--answers", "documented", log=work / "plain.log") as url:
-        seed_foreign_objects(url)
-        found["documented"] = run_suite(url, work / "documented")
-    return found
 
 
 def test_the_run_against_the_drifted_target_records_the_drift(runs):
