@@ -32,6 +32,7 @@ OPERATOR_ORACLES: dict[str, Callable[[Any, Sequence[Any]], bool]] = {
     "sw": lambda have, values: isinstance(have, str) and have.startswith(values[0]),
     "co": lambda have, values: isinstance(have, str) and values[0] in have,
     "in": lambda have, values: have in values,
+    "ca": lambda have, values: isinstance(have, list) and all(v in have for v in values),
     "pr": lambda have, values: have is not None,
     "isnull": lambda have, values: have is None,
 }
