@@ -69,6 +69,22 @@ COVERAGE: dict[str, tuple[str, str]] = {
         "test_emulator_with_a_database",
     ),
     "python benchmarks/emulator_throughput.py": (HERE, "test_benchmark_runs"),
+    # The suite run as against a tenant (--target, --report-dir), then the profile and the
+    # emulator learned from it, as the learned-profile tests run them.
+    "SAIL_BASE_URL=https://acme.api.identitynow.com tox -e tenant -- --report-dir "
+    "reports/out/acme": ("tests/learned_profiles/learning_runs.py", '"--report-dir"'),
+    ".tox/conformance/bin/python -m reports profile reports/out/acme/*/results.json": (
+        "tests/learned_profiles/test_learned_profile_cli.py",
+        '"reports", "profile"',
+    ),
+    ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json": (
+        "tests/learned_profiles/conftest.py",
+        '"-m", "emulator", "--like"',
+    ),
+    "pytest --campaigns-like reports/out/acme/*/results.json": (
+        "tests/learned_profiles/test_learned_profile_cli.py",
+        "--campaigns-like=",
+    ),
     "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh": (
         HERE,
         "test_serve_gate_example",
