@@ -34,11 +34,15 @@ def observe_response(
         body = json.loads(response.content or b"null")
     except ValueError:
         return
+    counted: set[str] = set()  # a count is of answers, not of the items of one list
     for kind, item in _walk(body, schema, "", 0):
         item.update(operation_id=operation_id, status=status)
         key = f"{operation_id} {status} {item['pointer']}"
         if kind == "enum_values":
             key += f" {item['value']}"
+        if key in counted:
+            continue
+        counted.add(key)
         if key in behaviour[kind]:
             behaviour[kind][key]["count"] += 1
         else:
