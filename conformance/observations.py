@@ -129,7 +129,18 @@ def _enum_outside(value: Any, candidates: list[tuple[dict, str]], pointer: str):
         yield "enum_values", {"pointer": pointer, "schema": enums[0][1], "value": value}
 
 
+# Spec location -> what `_properties` found there: a location names one schema, and a list
+# answer walks the same schema once per item.
+_DECLARED: dict[str, dict[str, list[tuple[dict, str]]] | None] = {}
+
+
 def _properties(schema: dict, location: str) -> dict[str, list[tuple[dict, str]]] | None:
+    if location not in _DECLARED:
+        _DECLARED[location] = _declared(schema, location)
+    return _DECLARED[location]
+
+
+def _declared(schema: dict, location: str) -> dict[str, list[tuple[dict, str]]] | None:
     """Member name -> the schemas that declare it (with their spec locations), through allOf
     and through alternatives that are whole schemas ($ref in anyOf/oneOf); conditions such as
     `anyOf: [{properties: {type: {enum: [SEARCH]}}}]` declare nothing. None: free-form."""
