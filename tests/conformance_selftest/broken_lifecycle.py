@@ -9,8 +9,8 @@ from mutation_kit import Mutation, check, rule
 
 LIFECYCLE = "conformance/test_campaign_lifecycle.py"
 WALKTHROUGH = f"{LIFECYCLE}::test_documented_lifecycle_walkthrough"
-MACHINE = f"{LIFECYCLE}::test_campaign_lifecycle"
 REASSIGN = f"{LIFECYCLE}::test_reassign_moves_only_the_campaigns_own_certifications"
+COMPLETE_DEFAULT = f"{LIFECYCLE}::test_completing_without_an_action_approves"
 REPORTS_CONFIG = "conformance/test_template_lifecycle.py::test_reports_configuration_round_trips"
 
 
@@ -178,17 +178,14 @@ MUTATIONS = [
         does="lets a STAGED campaign's every field be patched",
         apply=_any_field_patchable_while_staged,
         caught_by=rule("patch-staged"),
-        selection=(MACHINE,),
-        gap="only the state machine tries a forbidden STAGED patch, and the tenant profile (3 "
-        "examples x 6 steps) draws that step by chance: caught with 2 of hypothesis seeds 1-8; "
-        "the walkthrough patches only an allowed field",
+        selection=(WALKTHROUGH,),
     ),
     Mutation(
         name="complete-ignores-revoke",
         does="approves on completion even when autoCompleteAction=REVOKE",
         apply=_complete_ignores_revoke,
         caught_by=rule("complete-action"),
-        selection=(WALKTHROUGH,),
+        selection=(COMPLETE_DEFAULT, WALKTHROUGH),
         needs_control_api="completing needs a past-due campaign: the emulator's clock, or days "
         "on a tenant; the decisions are read through the control API",
     ),
@@ -212,9 +209,6 @@ MUTATIONS = [
         apply=_reassign_foreign_certifications,
         caught_by=rule("reassign"),
         selection=(REASSIGN,),
-        needs_control_api="the test takes certification ids from the control API (its `clock` "
-        "fixture), so a tenant run skips it, although GET /v3/certifications (DESIGN.md "
-        "section 3) would give them on a tenant too",
     ),
     Mutation(
         name="remediation-scan-refused",

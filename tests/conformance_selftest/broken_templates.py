@@ -9,7 +9,6 @@ from mutation_kit import Mutation, rule
 
 TEMPLATES = "conformance/test_template_lifecycle.py"
 WALKTHROUGH = f"{TEMPLATES}::test_documented_template_walkthrough"
-MACHINE = f"{TEMPLATES}::test_template_lifecycle"
 
 
 # api_operations calls `templates.get_schedule` / `set_schedule` / `generate` through the
@@ -149,29 +148,21 @@ MUTATIONS = [
         does="answers a template PATCH with the patched template but keeps the old one",
         apply=_patch_answered_not_stored,
         caught_by=rule("template-patchable"),
-        selection=(MACHINE,),
-        gap="TemplateLifecycle.patch_a_patchable_field judges the PATCH answer only; nothing "
-        "reads the template back after a PATCH, and the walkthrough patches nothing",
+        selection=(WALKTHROUGH,),
     ),
     Mutation(
         name="deleted-template-schedule-kept",
         does="still serves a deleted template's schedule",
         apply=_deleted_template_schedule_kept,
         caught_by=rule("not-found"),
-        selection=(MACHINE,),
-        gap="only the state machine asks for a deleted template's schedule, and the tenant "
-        "profile (3 examples x 6 steps) draws a schedule then a delete of the same template "
-        "by chance: caught with 1 of hypothesis seeds 1-8; the walkthrough deletes the "
-        "schedule before the template",
+        selection=(WALKTHROUGH,),
     ),
     Mutation(
         name="schedule-days-dropped",
         does="stores a schedule without its days",
         apply=_schedule_days_dropped,
         caught_by=rule("schedule-overwrite"),
-        selection=(MACHINE,),
-        gap="no schedule the suite sets has days: the machine's SCHEDULES draws type, hours and "
-        "timeZoneId, the walkthrough sets WEEKLY hours only",
+        selection=(WALKTHROUGH,),
     ),
     Mutation(
         name="placeholders-not-formatted",
@@ -185,31 +176,20 @@ MUTATIONS = [
         does="sets a generated campaign's deadline 3 days after now + deadlineDuration",
         apply=_generate_deadline_shifted,
         caught_by=rule("generate-deadline"),
-        selection=(MACHINE,),
-        gap="only the state machine checks a generated deadline, and the tenant profile (3 "
-        "examples x 6 steps) draws a generate step by chance: caught with 6 of hypothesis "
-        "seeds 1-8; test_documented_template_walkthrough never looks at the deadline",
+        selection=(WALKTHROUGH,),
     ),
     Mutation(
         name="generate-without-deadline",
         does="generates campaigns without a deadline",
         apply=_generate_without_deadline,
         caught_by=rule("generate-deadline"),
-        selection=(MACHINE,),
-        gap="TemplateLifecycle.generate_formats_placeholders_and_deadline checks the deadline "
-        "only `if duration is not None and campaign.get('deadline')`: a generated campaign "
-        "with no deadline at all skips the check, though every template the machine creates "
-        "has a deadlineDuration; test_documented_template_walkthrough never looks at the "
-        "deadline",
+        selection=(WALKTHROUGH,),
     ),
     Mutation(
         name="template-any-field-patchable",
         does="lets any template field be patched",
         apply=_any_template_field_patchable,
         caught_by=rule("template-patchable"),
-        selection=(MACHINE,),
-        gap="only the state machine tries a forbidden template patch, and the tenant profile "
-        "(3 examples x 6 steps) draws that step by chance: caught with 4 of hypothesis seeds "
-        "1-8; the walkthrough patches nothing",
+        selection=(WALKTHROUGH,),
     ),
 ]
