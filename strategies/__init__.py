@@ -38,6 +38,7 @@ from strategies.json_patch import (
     TEMPLATE_PATCHABLE,
     campaign_patches,
     forbidden_campaign_patches,
+    forbidden_template_patches,
     template_patches,
 )
 from strategies.malformed_patches import malformed_patches
@@ -66,6 +67,7 @@ __all__ = [
     "durations",
     "filter_expressions",
     "forbidden_campaign_patches",
+    "forbidden_template_patches",
     "format_strategies",
     "future_date_times",
     "ids",

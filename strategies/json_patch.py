@@ -19,7 +19,7 @@ from strategies.campaigns import BOOLEAN_MEMBERS
 from strategies.durations import durations
 from strategies.patch_values import campaign_member_values
 from strategies.placeholders import placeholder_text
-from strategies.scalars import MAX_NAME_LENGTH, names, printable_text
+from strategies.scalars import MAX_NAME_LENGTH, future_date_times, ids, names, printable_text
 from strategies.spec_facts import (
     COMMENT_REQUIREMENTS,
     declared_members,
@@ -142,3 +142,35 @@ def template_patches(
         values, always_present = members[path]
         patch += _writes(draw, path, values, always_present)
     return patch
+
+
+def _template_member_values(member: str, now: datetime | None) -> st.SearchStrategy:
+    """Values of the JSON type the CampaignTemplate schema gives a member no PATCH may write."""
+    if member in ("created", "modified"):
+        return future_date_times(now)
+    if member == "scheduled":
+        return st.booleans()
+    if member == "ownerRef":
+        return st.builds(lambda i: {"id": i, "type": "IDENTITY", "name": "owner"}, ids())
+    return ids()  # id
+
+
+@st.composite
+def forbidden_template_patches(draw: st.DrawFn, *, now: datetime | None = None) -> list[Operation]:
+    """A patch with exactly one operation writing a template member the document does not
+    list as patchable (id, created, modified, scheduled, ownerRef), with a value of that
+    member's own type; any other operations are a valid `template_patches` patch. Well formed
+    throughout, so only the patchable-fields rule can refuse it."""
+    members = [m for m in declared_members("CampaignTemplate") if m not in TEMPLATE_PATCHABLE]
+    member = draw(st.sampled_from(members))
+    op = draw(st.sampled_from(["add", "replace"]))
+    forbidden: Operation = {
+        "op": op,
+        "path": f"/{member}",
+        "value": draw(_template_member_values(member, now)),
+    }
+    if draw(st.booleans()):
+        return [forbidden]
+    valid = draw(template_patches(now=now))
+    at = draw(st.integers(0, len(valid)))
+    return [*valid[:at], forbidden, *valid[at:]]
