@@ -11,7 +11,6 @@ below checks every template rule once on every run.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import strategies as st
@@ -25,7 +24,7 @@ from strategies import (
     template_bodies,
     template_patches,
 )
-from strategies.generation_oracles import add_duration, apply_patch, rendered_between
+from strategies.generation_oracles import add_duration, agrees, apply_patch, rendered_between
 
 
 class TemplateLifecycle(RuleBasedStateMachine):
@@ -85,7 +84,7 @@ class TemplateLifecycle(RuleBasedStateMachine):
             path = operation["path"]
             for label, seen in (("answered", response.json()), ("stored", stored)):
                 expect(
-                    _agrees(_at(wanted, path), _at(seen, path)),
+                    agrees(_at(wanted, path), _at(seen, path)),
                     "template-patchable",
                     f"{label} {path}={_at(seen, path)!r} after {patch}",
                 )
@@ -103,7 +102,7 @@ class TemplateLifecycle(RuleBasedStateMachine):
         expect(response.status_code == 204, "schedule-overwrite", response)
         stored = self.api.ok("getCampaignTemplateSchedule", id=template_id)
         expect(
-            all(_agrees(value, stored.get(key)) for key, value in schedule.items()),
+            all(agrees(value, stored.get(key)) for key, value in schedule.items()),
             "schedule-overwrite",
             f"stored {stored} after setting {schedule}",
         )
@@ -151,28 +150,6 @@ class TemplateLifecycle(RuleBasedStateMachine):
             gone = self.api.call(operation_id, id=template_id)
             expect(gone.status_code == 404, "not-found", gone)
         self.schedules.pop(template_id, None)
-
-
-def _instant(value: Any) -> Any:
-    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-    return value
-
-
-def _agrees(wanted: Any, seen: Any) -> bool:
-    """`seen` holds what `wanted` says: every member of an object, date-times as instants.
-    Where `wanted` has nothing (null, or a member a later write removed), the server may
-    leave it out or fill in its default: not judged; so are members the server adds."""
-    if wanted is None:
-        return True
-    if isinstance(wanted, dict):
-        return isinstance(seen, dict) and all(
-            _agrees(value, seen.get(key)) for key, value in wanted.items()
-        )
-    return _instant(wanted) == _instant(seen)
 
 
 @pytest.mark.rules(

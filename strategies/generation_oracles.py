@@ -143,3 +143,25 @@ def apply_patch(document: dict, patch: list[dict]) -> dict:
         else:  # add, replace, copy, move: set the member
             parent[key] = value
     return result
+
+
+def _instant(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T":
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    return value
+
+
+def agrees(wanted: Any, seen: Any) -> bool:
+    """`seen` holds what `wanted` says: every member of an object, date-times as instants.
+    Where `wanted` has nothing (null, or a member a later write removed), the server may
+    leave it out or fill in its default: not judged; so are members the server adds."""
+    if wanted is None:
+        return True
+    if isinstance(wanted, dict):
+        return isinstance(seen, dict) and all(
+            agrees(value, seen.get(key)) for key, value in wanted.items()
+        )
+    return _instant(wanted) == _instant(seen)
