@@ -60,16 +60,26 @@ def render(text: str, moment: datetime) -> str:
     return _PLACEHOLDER.sub(lambda m: "%" if m[1] == "%" else _RENDER[m[1]](at), text)
 
 
+# The shortest time after which a conversion shows a value again (seconds): one that is the
+# same at both ends of a shorter window is the same throughout it.
+_CYCLE = {"L": 1, "N": 1, "S": 60, "T": 60, "r": 60, "c": 60, "M": 3600, "R": 3600}
+_CYCLE.update(dict.fromkeys("HkIlp", 12 * 3600))
+_LONGEST_CYCLE = 28 * 86400  # days of the month, and everything coarser
+
+
 def rendered_between(text: str, before: datetime, after: datetime) -> re.Pattern[str]:
     """What `text` may become when rendered at an instant from `before` to `after`: each
-    placeholder whose expansion is the same at both ends exactly that, any other (seconds,
-    milliseconds, ...) one run of digits, letters and `: +./-` (never a `%`)."""
+    placeholder whose expansion is the same at both ends of a window shorter than its cycle
+    exactly that, any other (seconds, milliseconds, ...) one run of digits, letters and
+    `: +./-` (never a `%`)."""
+    window = (after - before).total_seconds()
     pattern = ""
     position = 0
     for match in _PLACEHOLDER.finditer(text):
         pattern += re.escape(text[position : match.start()])
         first, last = render(match[0], before), render(match[0], after)
-        pattern += re.escape(first) if first == last else r"[0-9A-Za-z: +./-]+?"
+        fixed = first == last and window < _CYCLE.get(match[1], _LONGEST_CYCLE)
+        pattern += re.escape(first) if fixed else r"[0-9A-Za-z: +./-]+?"
         position = match.end()
     return re.compile(pattern + re.escape(text[position:]))
 
