@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import requests
 
+from conformance.client.circuit_breaker import CircuitBreaker
 from conformance.client.tokens import Credentials
 from emulator.process import EmulatorDidNotStart, EmulatorProcess, start_emulator
 
@@ -30,43 +32,49 @@ class EmulatorControl:
 
     base_url: str
     tenant: str
+    # The guest session's breaker, once there is one: a control call to a server that has gone
+    # away ends the run with the same one line as any other request, not a traceback.
+    breaker: CircuitBreaker | None = None
 
-    def _url(self, path: str) -> str:
-        return f"{self.base_url}/emulator/tenants/{self.tenant}{path}"
+    def _send(self, method: str, path: str, **options: Any) -> requests.Response:
+        if self.breaker is not None:
+            self.breaker.before_send()
+        try:
+            response = requests.request(method, f"{self.base_url}{path}", timeout=10, **options)
+        except requests.RequestException as error:
+            if self.breaker is not None:
+                self.breaker.confirm(self.base_url, error)  # raises if the server is gone
+            raise
+        response.raise_for_status()
+        return response
+
+    def _tenant_path(self, path: str) -> str:
+        return f"/emulator/tenants/{self.tenant}{path}"
 
     def advance_clock(self, seconds: float) -> None:
-        requests.post(
-            self._url("/clock"), json={"advanceSeconds": seconds}, timeout=10
-        ).raise_for_status()
+        self._send("POST", self._tenant_path("/clock"), json={"advanceSeconds": seconds})
 
     def now(self) -> datetime:
         """The tenant clock, which advance_clock has moved ahead of real time."""
-        response = requests.get(self._url("/clock"), timeout=10)
-        response.raise_for_status()
-        return datetime.fromisoformat(response.json()["now"].replace("Z", "+00:00"))
+        now = self._send("GET", self._tenant_path("/clock")).json()["now"]
+        return datetime.fromisoformat(now.replace("Z", "+00:00"))
 
     def certifications(self, campaign_id: str) -> list[dict]:
-        response = requests.get(self._url(f"/campaigns/{campaign_id}/certifications"), timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def objects(self) -> dict:
-        return requests.get(self._url("/objects"), timeout=10).json()
-
-    def violations(self) -> list[dict]:
-        return requests.get(self._url("/violations"), timeout=10).json()
+        return self._send(
+            "GET", self._tenant_path(f"/campaigns/{campaign_id}/certifications")
+        ).json()
 
     def register_client(self, client_id: str, secret: str, authorities: list[str]) -> Credentials:
-        requests.post(
-            f"{self.base_url}/emulator/clients",
-            timeout=10,
+        self._send(
+            "POST",
+            "/emulator/clients",
             json={
                 "clientId": client_id,
                 "clientSecret": secret,
                 "authorities": authorities,
                 "tenant": self.tenant,
             },
-        ).raise_for_status()
+        )
         return Credentials(client_id, secret)
 
 

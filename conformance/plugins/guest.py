@@ -31,6 +31,8 @@ def guest_session(pytestconfig: pytest.Config, target: Target) -> Iterator[Guest
         throttle=Throttle(rate.requests, rate.per_seconds) if rate else Throttle.unlimited(),
         read_only=pytestconfig.getoption("--read-only"),
     )
+    if target.control is not None:
+        target.control.breaker = session.breaker
     secrets = pytestconfig.stash[SECRETS] = {target.credentials.client_secret}
     session.observers.append(_observer(secrets))
     pytestconfig.stash[SESSION] = session

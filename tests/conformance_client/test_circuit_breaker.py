@@ -17,6 +17,7 @@ import requests
 from conformance.client import Credentials, GuestSession, RunLedger, TokenSource
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.preflight import EXIT_TARGET_UNUSABLE
+from conformance.target import EmulatorControl
 from emulator.process import start_emulator
 from tests.conformance_client.loopback_servers import answering, closed_port
 
@@ -40,6 +41,19 @@ def test_breaker_opens_on_a_dead_target_and_then_sends_nothing():
     with pytest.raises(TargetStoppedAnswering):
         session.get(f"{base}/v3/campaigns", headers={"Authorization": "Bearer x"})
     assert time.monotonic() - started < 0.1, "an open breaker must not touch the network"
+
+
+def test_a_control_call_to_a_dead_emulator_opens_the_same_breaker():
+    """Rules on the emulator's clock call its control API beside the guest session; a server
+    gone at that moment ends the run like any other request, not with a traceback."""
+    base = f"http://127.0.0.1:{closed_port()}"
+    session = session_for(base)
+    control = EmulatorControl(base, "default", breaker=session.breaker)
+    started = time.monotonic()
+    with pytest.raises(TargetStoppedAnswering, match=r"stopped answering .*connections refused"):
+        control.now()
+    assert time.monotonic() - started < 10
+    assert session.breaker.is_open
 
 
 def test_breaker_is_not_caught_as_an_ordinary_exception():
