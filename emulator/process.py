@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,20 +31,43 @@ class EmulatorProcess:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+
+    def __enter__(self) -> EmulatorProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
 
 
-def start_emulator(*args: str, cwd: Path | None = None) -> EmulatorProcess:
-    """`python -m emulator --port 0 ARGS...`, returned once it accepts connections."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=cwd,
-    )
+def start_emulator(
+    *args: str,
+    cwd: Path | None = None,
+    program: Sequence[str] = ("-m", "emulator"),
+    log: Path | None = None,
+) -> EmulatorProcess:
+    """`python -m emulator --port 0 ARGS...`, returned once it accepts connections.
+
+    `program` replaces `-m emulator` with a launcher that takes the same options (a broken or
+    drifted emulator in the project's tests); `log` keeps its stderr in a file instead of
+    mixing it into the ready line's pipe.
+    """
+    # The child holds its own descriptor of the log: closing ours once it started is fine.
+    with open(log, "w") if log else nullcontext() as log_file:
+        process = subprocess.Popen(
+            [sys.executable, *program, "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=log_file if log else subprocess.STDOUT,
+            text=True,
+            cwd=cwd,
+        )
     assert process.stdout is not None
     first = process.stdout.readline()
     if not first.startswith(READY):
         process.kill()
-        raise EmulatorDidNotStart(f"the emulator did not start: {first.strip() or 'no output'}")
+        process.wait()
+        said = first.strip() or "no output"
+        if log:
+            said += "\n" + log.read_text()[-2000:]
+        raise EmulatorDidNotStart(f"the emulator did not start: {said}")
     return EmulatorProcess(first.removeprefix(READY).strip(), process)

@@ -3,14 +3,13 @@ it wrote: its run folder and pytest's own summary line."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from conformance_process import run_conformance
+
 _SUMMARY_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)\b")
 
 
@@ -36,26 +35,7 @@ class SuiteRun:
 
 def run_suite(report_dir: Path, *arguments: str, env: dict[str, str] | None = None) -> SuiteRun:
     """`python -m pytest conformance ARGUMENTS`, its reports under `report_dir` (one run)."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    process = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "conformance",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--report-dir",
-            str(report_dir),
-            *arguments,
-        ],
-        cwd=REPO,
-        env={**environment, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
+    process, folder = run_conformance(
+        ["conformance", "-p", "no:cacheprovider", "-q", *arguments], report_dir, env
     )
-    folders = [path for path in report_dir.iterdir() if path.is_dir()]
-    assert len(folders) == 1, process.stdout[-3000:] + process.stderr[-3000:]
-    return SuiteRun(process, folders[0])
+    return SuiteRun(process, folder)

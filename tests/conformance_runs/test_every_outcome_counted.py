@@ -10,9 +10,11 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from conformance_process import REPO
+
 from conformance.plugins import PLUGINS
 from reports.results_json import load_results
-from tests.conformance_runs.suite_run import REPO, SuiteRun
+from tests.conformance_runs.suite_run import SuiteRun
 
 PROBE = """
 import pytest

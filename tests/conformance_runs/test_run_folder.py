@@ -8,11 +8,12 @@ import re
 import xml.etree.ElementTree as ET
 
 import requests
+from conformance_process import REPO
 
 from emulator.process import start_emulator
 from reports.results_json import load_results
 from tests.conformance_runs.recording_proxy import RecordingProxy
-from tests.conformance_runs.suite_run import REPO, run_suite
+from tests.conformance_runs.suite_run import run_suite
 
 SECRET = "s3cr3t-never-printed-7f1c"
 TENANT = "faulty"

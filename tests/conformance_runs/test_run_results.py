@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conformance_process import REPO
 
 import spec
 from conformance.rules import RULE_IDS, RULES
@@ -21,7 +22,7 @@ from reports.__main__ import main as reports_main
 from reports.diff import compare_runs
 from reports.diff_text import format_markdown
 from reports.results_json import load_results
-from tests.conformance_runs.suite_run import REPO, SuiteRun, run_suite
+from tests.conformance_runs.suite_run import SuiteRun, run_suite
 
 CLIENT = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 SEED = "20261129"

@@ -11,17 +11,15 @@ provide for the 403 checks is given as a `--client` and the SAIL_LIMITED_* varia
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.process import READY
+from conformance_process import REPO, run_conformance
 
-REPO = Path(__file__).resolve().parents[2]
+from emulator.process import start_emulator
+
 LAUNCHER = Path(__file__).with_name("broken_emulator.py")
 LIMITED = ("cc-limited", "cc-limited-secret")  # a client with none of the needed authorities
 CREDENTIALS = {
@@ -31,8 +29,6 @@ CREDENTIALS = {
     "SAIL_LIMITED_CLIENT_SECRET": LIMITED[1],
 }
 EMULATOR_OPTIONS = (
-    "--port",
-    "0",
     "--client",
     f"{LIMITED[0]}:{LIMITED[1]}:HELPDESK",
     "--transition-delay",
@@ -91,62 +87,20 @@ class SuiteRun:
 def served(mutation: str | None, log: Path, control_api: bool = False) -> Iterator[str]:
     """The base URL of an emulator, `mutation` applied (None: the real `python -m emulator`),
     without its control API unless `control_api`."""
-    program = ["-m", "emulator"] if mutation is None else [str(LAUNCHER), "--mutation", mutation]
+    program = ("-m", "emulator") if mutation is None else (str(LAUNCHER), "--mutation", mutation)
     hidden = () if control_api else ("--no-control-api",)
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, *program, *EMULATOR_OPTIONS, *hidden],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            cwd=REPO,
-        )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        if not first.startswith(READY):
-            raise RuntimeError(f"the emulator did not start: {first!r}\n{log.read_text()[-2000:]}")
-        yield first.removeprefix(READY).strip()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with start_emulator(*EMULATOR_OPTIONS, *hidden, program=program, cwd=REPO, log=log) as server:
+        yield server.base_url
 
 
 def run_suite(base_url: str, node_ids: Sequence[str], workdir: Path, *options: str) -> SuiteRun:
     """Run exactly `node_ids` against `base_url` and read the run's results.json."""
     workdir.mkdir(parents=True, exist_ok=True)
-    reports = workdir / "reports"
-    # An outer pytest (xdist worker) leaves PYTEST_* variables that must not steer the inner one.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            *node_ids,
-            "--target",
-            base_url,
-            *SUITE_OPTIONS,
-            "--report-dir",
-            str(reports),
-            *options,
-        ],
-        cwd=REPO,
-        env={**environment, **CREDENTIALS},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    output = completed.stdout + completed.stderr
+    arguments = [*node_ids, "--target", base_url, *SUITE_OPTIONS, *options]
+    process, folder = run_conformance(arguments, workdir / "reports", CREDENTIALS, timeout=300)
+    output = process.stdout + process.stderr
     (workdir / "pytest.out").write_text(output)
-    found = sorted(reports.glob("*/results.json"))
-    if len(found) != 1:
-        raise RuntimeError(f"the suite wrote {len(found)} results.json:\n{output[-3000:]}")
-    return read_results(found[0], output)
+    return read_results(folder / "results.json", output)
 
 
 def read_results(path: Path, output: str = "") -> SuiteRun:

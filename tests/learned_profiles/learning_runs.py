@@ -10,18 +10,15 @@ tests check that neither reaches the observations or the profile.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from conformance_process import REPO, run_conformance
 
-from emulator.process import READY
+from emulator.process import start_emulator
 
-REPO = Path(__file__).resolve().parents[2]
 DRIFT_LAUNCHER = Path(__file__).with_name("drift_emulator.py")
 CLIENT = ("learner", "Zq7-distinctive-Secret-4411")
 LIMITED = ("learner-limited", "Lm3-limited-Secret-5522")
@@ -33,8 +30,6 @@ CREDENTIALS = {
     "SAIL_LIMITED_CLIENT_SECRET": LIMITED[1],
 }
 EMULATOR_OPTIONS = (
-    "--port",
-    "0",
     "--no-control-api",
     "--transition-delay",
     "0.05",
@@ -71,23 +66,8 @@ SUITE_OPTIONS = (
 @contextmanager
 def served(program: list[str], *options: str, log: Path) -> Iterator[str]:
     """The base URL of `python <program> <EMULATOR_OPTIONS> <options>`, stopped afterwards."""
-    with log.open("w") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, *program, *EMULATOR_OPTIONS, *options],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            cwd=REPO,
-        )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        if not first.startswith(READY):
-            raise RuntimeError(f"the emulator did not start: {first!r}\n{log.read_text()[-2000:]}")
-        yield first.removeprefix(READY).strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with start_emulator(*EMULATOR_OPTIONS, *options, program=program, cwd=REPO, log=log) as server:
+        yield server.base_url
 
 
 def seed_foreign_objects(base_url: str) -> list[str]:
@@ -116,33 +96,10 @@ def seed_foreign_objects(base_url: str) -> list[str]:
 
 def run_suite(base_url: str, workdir: Path) -> Path:
     """Run SELECTION against `base_url`; the run's results.json."""
-    reports = workdir / "reports"
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            *SELECTION,
-            "--target",
-            base_url,
-            *SUITE_OPTIONS,
-            "--report-dir",
-            str(reports),
-        ],
-        cwd=REPO,
-        env={**environment, **CREDENTIALS},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    (workdir / "pytest.out").write_text(completed.stdout + completed.stderr)
-    found = sorted(reports.glob("*/results.json"))
-    if len(found) != 1:
-        raise RuntimeError(
-            f"the suite wrote {len(found)} results.json:\n{completed.stdout[-3000:]}"
-        )
-    return found[0]
+    arguments = [*SELECTION, "--target", base_url, *SUITE_OPTIONS]
+    process, folder = run_conformance(arguments, workdir / "reports", CREDENTIALS, timeout=300)
+    (workdir / "pytest.out").write_text(process.stdout + process.stderr)
+    return folder / "results.json"
 
 
 def load(path: Path) -> dict:

@@ -68,7 +68,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(command, bad_files):
 
 
 def test_the_control_api_switches_one_tenant_and_refuses_what_is_not_a_run(runs):
-    emulator = start_emulator("--port", "0")
+    emulator = start_emulator()
     try:
         control = f"{emulator.base_url}/emulator/tenants/default"
         refused = requests.put(f"{control}/like", json={"schema_version": 2}, timeout=10)

@@ -8,7 +8,6 @@ control API's PUT .../like). Against the documents' answers it behaves otherwise
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from sailpoint.v3.api.certification_campaigns_api import CertificationCampaignsA
 from sailpoint.v3.api_client import ApiClient
 from sailpoint.v3.models.campaign import Campaign
 
-from emulator.process import READY
+from emulator.process import start_emulator
 from emulator.pytest_plugin import EmulatorServer, Seeder, Tenant, new_tenant, start_server
 
 sys.path.insert(0, str(REPO / "examples" / "campaign_closer"))
@@ -33,21 +32,11 @@ PUBLISHED = ("--answers", "published")
 @contextmanager
 def drifted_server() -> Iterator[EmulatorServer]:
     """The drifted emulator with its control API (the example's tests seed through it)."""
-    process = subprocess.Popen(
-        [sys.executable, str(DRIFT_LAUNCHER), "--port", "0", "--transition-delay", "0", *PUBLISHED],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=REPO,
+    started = start_emulator(
+        "--transition-delay", "0", *PUBLISHED, program=[str(DRIFT_LAUNCHER)], cwd=REPO
     )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    server = EmulatorServer(first.removeprefix(READY).strip(), process)
-    try:
-        assert first.startswith(READY), first
+    with EmulatorServer(started.base_url, started.process) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def sdk_story(tenant: Tenant) -> dict:
