@@ -25,7 +25,7 @@ PER_TEST = {
     "test_401_without_a_token": 1.6,
     "test_403_with_a_token_lacking_the_authority": 1.55,
     "test_unknown_ids_are_404": 1.7,
-    "test_malformed_bodies_are_400": 1.6,
+    "test_malformed_bodies_are_400": 1.85,
     "test_operation_honours_the_spec": 3.7,
     "test_stateful_links": 15,
     "test_campaign_lifecycle": 66,
