@@ -29,9 +29,11 @@ HERE = "tests/readme/test_readme.py"
 
 # command -> (where it runs, a text that file must contain to prove it)
 COVERAGE: dict[str, tuple[str, str]] = {
-    "python -m pip install tox": (CI, "python -m pip install tox"),
+    "python -m pip install tox && tox": (CI, "python -m pip install tox && tox"),
+    # conformance is in tox's env_list
+    "python -m pip install tox && tox -e conformance": (CI, "python -m pip install tox && tox"),
     "tox": (CI, "&& tox"),
-    "tox -e conformance": (CI, "&& tox"),  # conformance is in tox's env_list
+    "tox -e conformance": (CI, "&& tox"),
     "pytest tests -n 2": ("tox.ini", "commands = pytest tests -n 2"),
     "pytest conformance": ("tox.ini", "commands = pytest conformance {posargs}"),
     # tox builds the wheel from the checkout and installs it (package = wheel), as pip does;
@@ -72,7 +74,7 @@ COVERAGE: dict[str, tuple[str, str]] = {
     # The suite run as against a tenant (--target, --report-dir), then the profile and the
     # emulator learned from it, as the learned-profile tests run them.
     "SAIL_BASE_URL=https://acme.api.identitynow.com tox -e tenant -- --report-dir "
-    "reports/out/acme": ("tests/learned_profiles/learning_runs.py", '"--report-dir"'),
+    "reports/out/acme": ("tests/conformance_process.py", '"--report-dir"'),
     ".tox/conformance/bin/python -m reports profile reports/out/acme/*/results.json": (
         "tests/learned_profiles/test_learned_profile_cli.py",
         '"reports", "profile"',
