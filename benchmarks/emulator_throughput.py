@@ -38,6 +38,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # so a plain checkout runs it too, installed or not
 
+from emulator.control_client import ControlClient, fetch_token  # noqa: E402
 from emulator.process import EmulatorProcess, start_emulator  # noqa: E402
 
 GOAL_SINGLE_RPS = 3000
@@ -62,23 +63,8 @@ class Result:
 def tenant_token(base: str, tenant: str) -> str:
     """A client of its own in a tenant of its own, so the two workloads share no data."""
     client_id, secret = f"bench-{tenant}", uuid.uuid4().hex
-    requests.post(
-        f"{base}/emulator/clients",
-        json={
-            "clientId": client_id,
-            "clientSecret": secret,
-            "authorities": ["ORG_ADMIN"],
-            "tenant": tenant,
-        },
-        timeout=10,
-    ).raise_for_status()
-    response = requests.post(
-        f"{base}/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return response.json()["access_token"]
+    ControlClient(base).add_client(client_id, secret, tenant=tenant)
+    return fetch_token(base, client_id, secret).access_token
 
 
 def seed_campaigns(base: str, token: str, count: int) -> list[str]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import requests
 
 from conformance.client.circuit_breaker import CircuitBreaker
 from conformance.client.tokens import Credentials
+from emulator.control_client import ControlClient, TenantControl, fetch_token
 from emulator.process import EmulatorDidNotStart, EmulatorProcess, start_emulator
 
 EMBEDDED_CREDENTIALS = Credentials("conformance", "conformance-secret")
@@ -26,69 +26,37 @@ class TargetError(Exception):
     """The target cannot be used (no credentials, not reachable); said in one line."""
 
 
-@dataclass
-class EmulatorControl:
+class EmulatorControl(TenantControl):
     """The emulator's control API, for the one tenant the suite's credentials belong to."""
 
-    base_url: str
-    tenant: str
-    # The guest session's breaker, once there is one: a control call to a server that has gone
-    # away ends the run with the same one line as any other request, not a traceback.
-    breaker: CircuitBreaker | None = None
+    def __init__(self, base_url: str, tenant: str, breaker: CircuitBreaker | None = None) -> None:
+        super().__init__(ControlClient(base_url, send=self._send), tenant)
+        # The guest session's breaker, once there is one: a control call to a server that has
+        # gone away ends the run with the same one line as any other request, not a traceback.
+        self.breaker = breaker
 
-    def _send(self, method: str, path: str, **options: Any) -> requests.Response:
+    def _send(self, method: str, url: str, **options: Any) -> requests.Response:
         if self.breaker is not None:
             self.breaker.before_send()
         try:
-            response = requests.request(method, f"{self.base_url}{path}", timeout=10, **options)
+            return requests.request(method, url, **options)
         except requests.RequestException as error:
             if self.breaker is not None:
-                self.breaker.confirm(self.base_url, error)  # raises if the server is gone
+                self.breaker.confirm(self.control.base_url, error)  # raises if the server is gone
             raise
-        response.raise_for_status()
-        return response
-
-    def _tenant_path(self, path: str) -> str:
-        return f"/emulator/tenants/{self.tenant}{path}"
-
-    def advance_clock(self, seconds: float) -> None:
-        self._send("POST", self._tenant_path("/clock"), json={"advanceSeconds": seconds})
-
-    def now(self) -> datetime:
-        """The tenant clock, which advance_clock has moved ahead of real time."""
-        now = self._send("GET", self._tenant_path("/clock")).json()["now"]
-        return datetime.fromisoformat(now.replace("Z", "+00:00"))
-
-    def certifications(self, campaign_id: str) -> list[dict]:
-        return self._send(
-            "GET", self._tenant_path(f"/campaigns/{campaign_id}/certifications")
-        ).json()
 
     def register_client(self, client_id: str, secret: str, authorities: list[str]) -> Credentials:
-        self._send(
-            "POST",
-            "/emulator/clients",
-            json={
-                "clientId": client_id,
-                "clientSecret": secret,
-                "authorities": authorities,
-                "tenant": self.tenant,
-            },
-        )
+        """A client of the suite's tenant with other authorities (the 403 rules need one)."""
+        self.control.add_client(client_id, secret, authorities=authorities, tenant=self.name)
         return Credentials(client_id, secret)
 
 
 @dataclass
 class Target:
     base_url: str
-    kind: str  # "embedded", "emulator" (started separately) or "tenant"
     credentials: Credentials
     control: EmulatorControl | None = None
     server: EmulatorProcess | None = field(default=None, repr=False)
-
-    @property
-    def is_tenant(self) -> bool:
-        return self.kind == "tenant"
 
     def stop(self) -> None:
         if self.server is not None:
@@ -101,7 +69,7 @@ def start_embedded(transition_delay: float = 0.05) -> Target:
     except EmulatorDidNotStart as error:
         raise TargetError(str(error)) from None
     control = EmulatorControl(server.base_url, "default")
-    return Target(server.base_url, "embedded", EMBEDDED_CREDENTIALS, control, server)
+    return Target(server.base_url, EMBEDDED_CREDENTIALS, control, server)
 
 
 def connect(url: str, environ: dict[str, str] | None = None) -> Target:
@@ -113,26 +81,18 @@ def connect(url: str, environ: dict[str, str] | None = None) -> Target:
     if not base_url.startswith(("http://", "https://")):
         raise TargetError(f"--target must be an http(s) URL, got {url!r}")
     control = _probe_control(base_url, Credentials(client_id, secret))
-    return Target(
-        base_url, "emulator" if control else "tenant", Credentials(client_id, secret), control
-    )
+    return Target(base_url, Credentials(client_id, secret), control)
 
 
 def _probe_control(base_url: str, credentials: Credentials) -> EmulatorControl | None:
     """An emulator answers its control API; a tenant does not."""
     try:
-        health = requests.get(f"{base_url}/emulator/health", timeout=10)
-        if health.status_code != 200 or health.json().get("status") != "ok":
+        if ControlClient(base_url).health().get("status") != "ok":
             return None
-        token = requests.post(
-            f"{base_url}/oauth/token",
-            timeout=10,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": credentials.client_id,
-                "client_secret": credentials.client_secret,
-            },
-        ).json()
-    except (requests.RequestException, ValueError):
+    except (requests.RequestException, ValueError, AttributeError):
         return None
-    return EmulatorControl(base_url, token.get("tenant", "default"))
+    try:
+        tenant = fetch_token(base_url, credentials.client_id, credentials.client_secret).tenant
+    except (requests.RequestException, ValueError, KeyError):
+        tenant = None  # refused credentials: the preflight says so in its own words
+    return EmulatorControl(base_url, tenant or "default")

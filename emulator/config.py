@@ -111,26 +111,27 @@ def make_client(
     )
 
 
+def client_from_record(record: object) -> ClientConfig:
+    """A client from its record as the control API's POST /emulator/clients and
+    `--clients-file` take it: {clientId, clientSecret, authorities, tenant, name, email}."""
+    if not isinstance(record, dict) or not record.get("clientId") or not record.get("clientSecret"):
+        raise ValueError(f"a client needs clientId and clientSecret: {json.dumps(record)}")
+    return make_client(
+        str(record["clientId"]),
+        str(record["clientSecret"]),
+        record.get("authorities"),
+        record.get("tenant"),
+        name=record.get("name", ""),
+        email=record.get("email", ""),
+    )
+
+
 def load_clients_file(path: Path) -> list[ClientConfig]:
-    """A YAML or JSON list of {id, secret, authorities, tenant, name, email}."""
+    """A YAML or JSON list of client records (see client_from_record)."""
     try:
         entries = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ValueError(f"cannot read clients file {path}: {error}") from error
     if not isinstance(entries, list):
         raise ValueError(f"clients file {path} must hold a list of clients")
-    clients = []
-    for entry in entries:
-        if not isinstance(entry, dict) or "id" not in entry or "secret" not in entry:
-            raise ValueError(f"each client needs id and secret: {json.dumps(entry)}")
-        clients.append(
-            make_client(
-                str(entry["id"]),
-                str(entry["secret"]),
-                entry.get("authorities"),
-                entry.get("tenant"),
-                name=entry.get("name", ""),
-                email=entry.get("email", ""),
-            )
-        )
-    return clients
+    return [client_from_record(entry) for entry in entries]

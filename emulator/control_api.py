@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulator import learned_answers
-from emulator.config import RateLimit, check_answers, make_client
+from emulator.config import RateLimit, check_answers, client_from_record
 from emulator.domain import campaigns
 from emulator.domain.tenant import CAMPAIGN, KINDS, TEMPLATE
 from emulator.traffic_controls import FaultProfile, RateLimiter
@@ -82,17 +82,7 @@ def control_routes(emulator: Emulator) -> list[Route]:
         return JSONResponse({"status": "ok", "tenants": emulator.tenants.names()})
 
     async def add_client(request: Request) -> Response:
-        body = await _json(request)
-        if not body.get("clientId") or not body.get("clientSecret"):
-            raise ControlError("clientId and clientSecret are required")
-        client = make_client(
-            str(body["clientId"]),
-            str(body["clientSecret"]),
-            body.get("authorities"),
-            body.get("tenant"),
-            name=body.get("name", ""),
-            email=body.get("email", ""),
-        )
+        client = client_from_record(await _json(request))
         emulator.tokens.register(client)
         emulator.tenants.slot(client.tenant)
         return JSONResponse(

@@ -16,16 +16,15 @@ past-due campaigns via the tenant clock).
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 import requests
 
+from emulator.control_client import ControlClient, TenantControl, fetch_token
 from emulator.domain.clock import parse_timestamp
 from emulator.process import EmulatorProcess, start_emulator
 
@@ -59,24 +58,23 @@ def pytest_configure(config: pytest.Config) -> None:
 class EmulatorServer(EmulatorProcess):
     """The emulator process, with its control API."""
 
-    def control(self, method: str, path: str, **kwargs) -> requests.Response:
-        response = requests.request(method, f"{self.base_url}/emulator{path}", timeout=10, **kwargs)
-        response.raise_for_status()
-        return response
+    @property
+    def control(self) -> ControlClient:
+        return ControlClient(self.base_url)
 
 
 @dataclass
-class Tenant:
-    """An isolated tenant: its credentials, and switches for the realism a client must face."""
+class Tenant(TenantControl):
+    """An isolated tenant: its credentials, and the switches for the realism a client must
+    face (clock, rate_limit, faults, transition_delay, answers, like, violations: see
+    `emulator.control_client.TenantControl`)."""
 
-    server: EmulatorServer
-    name: str
-    client_id: str
-    client_secret: str = field(repr=False)
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
 
     @property
     def base_url(self) -> str:
-        return self.server.base_url
+        return self.control.base_url
 
     @property
     def env(self) -> dict[str, str]:
@@ -86,59 +84,8 @@ class Tenant:
             "SAIL_CLIENT_SECRET": self.client_secret,
         }
 
-    def _tenant(self, method: str, path: str, **kwargs) -> requests.Response:
-        return self.server.control(method, f"/tenants/{self.name}{path}", **kwargs)
-
-    def now(self) -> datetime:
-        """The tenant clock (ahead of real time once advanced)."""
-        return parse_timestamp(self._tenant("GET", "/clock").json()["now"])
-
-    def advance_clock(self, seconds: float) -> None:
-        self._tenant("POST", "/clock", json={"advanceSeconds": seconds})
-
-    def rate_limit(self, requests_: int | None, per_seconds: float = 10) -> None:
-        self._tenant("PUT", "/rate-limit", json={"requests": requests_, "perSeconds": per_seconds})
-
-    def faults(self, *, latency_ms: float = 0, error_rate: float = 0, error_status: int = 502):
-        self._tenant(
-            "PUT",
-            "/faults",
-            json={"latencyMs": latency_ms, "errorRate": error_rate, "errorStatus": error_status},
-        )
-
-    def transition_delay(self, seconds: float) -> None:
-        self._tenant("PUT", "/transition-delay", json={"seconds": seconds})
-
-    def answers(self, profile: str | None = None) -> str:
-        """Answer as the documents ("documented") or as the vendor's published description
-        ("published", the default: createCampaign 202, MACHINE_ACCOUNT) where they differ;
-        without a profile, say which one the tenant uses."""
-        if profile is None:
-            return self._tenant("GET", "/answers").json()["profile"]
-        return self._tenant("PUT", "/answers", json={"profile": profile}).json()["profile"]
-
-    def like(self, results: str | Path) -> str:
-        """Answer as the tenant of a conformance run (its results.json) was seen to answer
-        where it differs from the documents; returns the learned profile's name."""
-        document = json.loads(Path(results).read_text(encoding="utf-8"))
-        response = self._tenant("PUT", "/like", json=document)
-        return response.json()["profile"]
-
-    def violations(self) -> list[dict]:
-        return self._tenant("GET", "/violations").json()
-
     def token(self) -> str:
-        response = requests.post(
-            f"{self.base_url}/oauth/token",
-            timeout=10,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self.client_id,
-                "client_secret": self.client_secret,
-            },
-        )
-        response.raise_for_status()
-        return response.json()["access_token"]
+        return fetch_token(self.base_url, self.client_id, self.client_secret).access_token
 
 
 def start_server(extra_args: list[str]) -> EmulatorServer:
@@ -149,17 +96,8 @@ def start_server(extra_args: list[str]) -> EmulatorServer:
 def new_tenant(server: EmulatorServer, authorities: list[str] | None = None) -> Tenant:
     name = f"client-test-{secrets.token_hex(4)}"
     secret = secrets.token_urlsafe(16)
-    server.control(
-        "POST",
-        "/clients",
-        json={
-            "clientId": name,
-            "clientSecret": secret,
-            "tenant": name,
-            "authorities": authorities or ["ORG_ADMIN"],
-        },
-    )
-    return Tenant(server, name, name, secret)
+    server.control.add_client(name, secret, authorities=authorities or ["ORG_ADMIN"], tenant=name)
+    return Tenant(server.control, name, name, secret)
 
 
 @pytest.fixture(scope="session")
@@ -214,10 +152,9 @@ class Seeder:
             self._api("POST", f"/campaigns/{campaign['id']}/activate")
             self._api("GET", f"/campaigns/{campaign['id']}")  # let ACTIVATING settle
         if status in ("PAST_DUE", "COMPLETED"):
-            now = self.tenant._tenant("GET", "/clock").json()["now"]
             deadline = self._api("GET", f"/campaigns/{campaign['id']}").json()["deadline"]
             self.tenant.advance_clock(
-                (parse_timestamp(deadline) - parse_timestamp(now)).total_seconds() + 60
+                (parse_timestamp(deadline) - self.tenant.now()).total_seconds() + 60
             )
         if status == "COMPLETED":
             self._api("POST", f"/campaigns/{campaign['id']}/complete")

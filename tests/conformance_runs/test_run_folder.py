@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-import requests
 from conformance_process import REPO
 
+from emulator.control_client import ControlClient
 from emulator.process import start_emulator
 from reports.results_json import load_results
 from tests.conformance_runs.recording_proxy import RecordingProxy
@@ -26,11 +26,7 @@ def test_a_run_against_a_server_injecting_500s_counts_what_pytest_counts(tmp_pat
     proxy = RecordingProxy(server.base_url)
 
     def inject_faults() -> None:  # after the preflight, which would stop a failing target
-        requests.put(
-            f"{server.base_url}/emulator/tenants/{TENANT}/faults",
-            json={"errorRate": 0.5, "errorStatus": 500},
-            timeout=10,
-        ).raise_for_status()
+        ControlClient(server.base_url).tenant(TENANT).faults(error_rate=0.5, error_status=500)
 
     proxy.on_first("GET", "/v3/campaigns?limit=1", inject_faults)
     try:

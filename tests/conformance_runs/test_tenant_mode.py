@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from emulator.control_client import fetch_token
 from emulator.process import start_emulator
 
 REPO = Path(__file__).resolve().parents[2]
@@ -48,14 +49,7 @@ def emulator() -> Iterator[str]:
 
 
 def headers(base: str) -> dict[str, str]:
-    token = requests.post(
-        f"{base}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": "conformance",
-            "client_secret": "conformance-secret",
-        },
-    ).json()["access_token"]
+    token = fetch_token(base, "conformance", "conformance-secret").access_token
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import requests
 
+from emulator.control_client import ControlClient, fetch_token
 from emulator.process import READY, start_emulator
 
 
@@ -24,12 +25,7 @@ def running_emulator(*args: str) -> Iterator[str]:
 
 
 def token(base: str, client_id: str = "conformance", secret: str = "conformance-secret") -> dict:
-    response = requests.post(
-        f"{base}/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
-    )
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return {"Authorization": f"Bearer {fetch_token(base, client_id, secret).access_token}"}
 
 
 def test_serves_and_prints_its_base_url_and_default_client():
@@ -85,14 +81,14 @@ def test_state_survives_a_restart_with_db(tmp_path: Path):
             headers=headers,
             json={"identityAttributeColumns": ["department"]},
         )
-        requests.post(f"{base}/emulator/tenants/default/clock", json={"advanceSeconds": 3600})
+        ControlClient(base).tenant("default").advance_clock(3600)
     with running_emulator("--db", str(db)) as base:
         headers = token(base)
         campaign = requests.get(f"{base}/v3/campaigns/{created['id']}", headers=headers).json()
         assert (campaign["name"], campaign["status"]) == ("kept", "STAGED")
         config = requests.get(f"{base}/v3/campaigns/reports-configuration", headers=headers)
         assert config.json() == {"identityAttributeColumns": ["department"]}
-        clock = requests.get(f"{base}/emulator/tenants/default/clock").json()
+        clock = ControlClient(base).call("GET", "/tenants/default/clock").json()
         assert clock["offsetSeconds"] >= 3600
 
 

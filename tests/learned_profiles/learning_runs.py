@@ -17,6 +17,7 @@ from pathlib import Path
 import requests
 from conformance_process import REPO, run_conformance
 
+from emulator.control_client import fetch_token
 from emulator.process import start_emulator
 
 DRIFT_LAUNCHER = Path(__file__).with_name("drift_emulator.py")
@@ -72,15 +73,7 @@ def served(program: list[str], *options: str, log: Path) -> Iterator[str]:
 
 def seed_foreign_objects(base_url: str) -> list[str]:
     """Campaigns the run did not create, as a tenant holds them; their ids."""
-    token = requests.post(
-        f"{base_url}/oauth/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": CLIENT[0],
-            "client_secret": CLIENT[1],
-        },
-        timeout=10,
-    ).json()["access_token"]
+    token = fetch_token(base_url, CLIENT[0], CLIENT[1]).access_token
     ids = []
     for name in FOREIGN_NAMES:
         response = requests.post(

@@ -12,11 +12,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
 import pytest
-import requests
 
+from emulator.control_client import ControlClient, TenantControl
 from emulator.process import EmulatorProcess, start_emulator
 
 # Skipped only when the SDK is absent (it comes with the project's `sdk` extra); a broken
@@ -30,31 +29,17 @@ from sailpoint.v3.api_client import ApiClient
 from sdk_coverage import COVERAGE, RecordingApi
 
 
-@dataclass(frozen=True)
-class ControlledTenant:
+@dataclass
+class ControlledTenant(TenantControl):
     """A tenant of its own (so other tests never see its objects) plus the control API."""
 
-    base_url: str
-    name: str
-    client_id: str
-    client_secret: str
-    answers: str
+    client_id: str = ""
+    client_secret: str = ""
+    profile: str = "published"
 
-    def _control(self, method: str, path: str, **kwargs) -> requests.Response:
-        url = f"{self.base_url}/emulator/tenants/{self.name}{path}"
-        response = requests.request(method, url, timeout=10, **kwargs)
-        response.raise_for_status()
-        return response
-
-    def now(self) -> datetime:
-        """The tenant clock, which runs ahead of real time once advanced."""
-        return datetime.fromisoformat(self._control("GET", "/clock").json()["now"])
-
-    def advance_clock(self, seconds: float) -> None:
-        self._control("POST", "/clock", json={"advanceSeconds": seconds})
-
-    def violations(self) -> list[dict]:
-        return self._control("GET", "/violations").json()
+    @property
+    def base_url(self) -> str:
+        return self.control.base_url
 
 
 @pytest.fixture(scope="session")
@@ -70,20 +55,10 @@ def emulator_process() -> Iterator[EmulatorProcess]:
 @pytest.fixture(scope="module", params=["published", "documented"])
 def sdk_tenant(request: pytest.FixtureRequest, emulator_process) -> ControlledTenant:
     name = f"sdk-{uuid.uuid4().hex[:12]}"
-    tenant = ControlledTenant(
-        emulator_process.base_url, name, f"{name}-client", uuid.uuid4().hex, request.param
-    )
-    requests.post(
-        f"{tenant.base_url}/emulator/clients",
-        json={
-            "clientId": tenant.client_id,
-            "clientSecret": tenant.client_secret,
-            "authorities": ["ORG_ADMIN"],
-            "tenant": tenant.name,
-        },
-        timeout=10,
-    ).raise_for_status()
-    tenant._control("PUT", "/answers", json={"profile": request.param})
+    control = ControlClient(emulator_process.base_url)
+    tenant = ControlledTenant(control, name, f"{name}-client", uuid.uuid4().hex, request.param)
+    control.add_client(tenant.client_id, tenant.client_secret, tenant=name)
+    tenant.answers(request.param)
     return tenant
 
 

@@ -24,7 +24,7 @@ def partial_campaign(name: str) -> models.Campaign:
 
 
 def test_sdk_create_campaign_returns_the_campaign(request, api, sdk_tenant):
-    if sdk_tenant.answers == "documented":
+    if sdk_tenant.profile == "documented":
         request.applymarker(
             pytest.mark.xfail(
                 strict=True,

@@ -47,7 +47,7 @@ def stamp(moment: datetime) -> str:
 def create(api, tenant, campaign: models.Campaign) -> models.Campaign:
     """create_campaign as an SDK user calls it. The published answer (202) maps to the
     Campaign; the documents' 200 does not (known drift 9), so it is read from the raw body."""
-    if tenant.answers == "published":
+    if tenant.profile == "published":
         created = api.create_campaign(campaign=campaign)
         assert isinstance(created, models.Campaign)
         return created
