@@ -21,6 +21,7 @@ from typing import Any
 from jsonschema.protocols import Validator
 
 import spec
+from spec import facts
 
 
 class RequestRejected(Exception):
@@ -146,7 +147,7 @@ def load_contracts() -> dict[str, OperationContract]:
             path,
             tuple(parameters),
             body,
-            frozenset(operation["x-sailpoint-userLevels"]),
+            facts.authorities(operation_id),
             success,
             {success: published_success} if published_success != success else {},
         )

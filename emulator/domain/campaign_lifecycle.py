@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
+from spec import facts
+
 __all__ = [
     "INITIAL_STATUS",
     "CampaignStatus",
@@ -59,18 +61,10 @@ _SETTLES_TO: dict[CampaignStatus, CampaignStatus] = {
     CampaignStatus.COMPLETING: CampaignStatus.COMPLETED,
 }
 
+# The documents' list per status (spec `x-patchable-by-status`); unlisted statuses allow none.
 _PATCHABLE: dict[CampaignStatus, frozenset[str]] = {
-    CampaignStatus.STAGED: frozenset(
-        {
-            "name",
-            "description",
-            "recommendationsEnabled",
-            "deadline",
-            "emailNotificationEnabled",
-            "autoRevokeAllowed",
-        }
-    ),
-    CampaignStatus.ACTIVE: frozenset({"deadline"}),
+    CampaignStatus(status): frozenset(fields)
+    for status, fields in facts.patchable_by_status("updateCampaign").items()
 }
 
 

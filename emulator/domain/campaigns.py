@@ -20,20 +20,10 @@ from emulator.domain.contract_checks import check_against_schema, declared_only
 from emulator.domain.errors import InvalidRequest, NotFound
 from emulator.domain.json_patch import apply_json_patch
 from emulator.domain.tenant import CAMPAIGN, CERTIFICATION, REPORT, Document, Tenant
+from spec import facts
 
 SLIM_FIELDS = tuple(spec.resolve("#/components/schemas/SlimCampaign")["properties"])
-READ_ONLY_FIELDS = frozenset(
-    {
-        "id",
-        "status",
-        "created",
-        "modified",
-        "totalCertifications",
-        "completedCertifications",
-        "alerts",
-        "sourcesWithOrphanEntitlements",
-    }
-)
+READ_ONLY_FIELDS = frozenset(facts.read_only_members("Campaign"))
 DEFAULTS: dict[str, Any] = {
     "emailNotificationEnabled": False,
     "autoRevokeAllowed": False,
@@ -96,8 +86,10 @@ def get(tenant: Tenant, campaign_id: str, detail: str = "SLIM") -> Document:
     return public_view(find_document(tenant, campaign_id), detail)
 
 
-FILTER_FIELDS = {"id": {"eq", "in"}, "name": {"eq", "sw"}, "status": {"eq", "in"}}
-SORT_FIELDS = frozenset({"name", "created"})
+FILTER_FIELDS = {
+    field: frozenset(ops) for field, ops in facts.filterable("getActiveCampaigns").items()
+}
+SORT_FIELDS = frozenset(facts.sortable("getActiveCampaigns"))
 
 
 def list_campaigns(

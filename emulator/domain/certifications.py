@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import spec
 from emulator.domain.campaigns import find_document
 from emulator.domain.collection_query import run_collection_query
 from emulator.domain.tenant import CERTIFICATION, Document, Tenant
+from spec import facts
 
-_, _, _OPERATION = spec.operation_by_id("listIdentityCertifications")
-_PARAMETERS = {p["name"]: p for p in map(spec.deref, _OPERATION["parameters"])}
 FILTER_FIELDS = {
-    field: frozenset(ops) for field, ops in _PARAMETERS["filters"]["x-filterable"].items()
+    field: frozenset(ops) for field, ops in facts.filterable("listIdentityCertifications").items()
 }
-SORT_FIELDS = frozenset(_PARAMETERS["sorters"]["x-sortable"])
+SORT_FIELDS = frozenset(facts.sortable("listIdentityCertifications"))
 
 
 def list_certifications(

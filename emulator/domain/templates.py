@@ -15,15 +15,14 @@ from emulator.domain.errors import InvalidRequest, NotFound
 from emulator.domain.json_patch import apply_json_patch
 from emulator.domain.placeholders import format_placeholders
 from emulator.domain.tenant import SCHEDULE, TEMPLATE, Document, Tenant
+from spec import facts
 
-# "The following fields are patchable: name, description, deadlineDuration, campaign (all
-# fields that are allowed during create)".
-PATCHABLE = frozenset({"name", "description", "deadlineDuration", "campaign"})
+PATCHABLE = frozenset(facts.patchable("patchCampaignTemplate"))
 FILTER_FIELDS = {
-    field: {"eq", "ge", "gt", "in", "le", "lt", "ne", "sw"} for field in ("name", "id")
+    field: frozenset(ops) for field, ops in facts.filterable("getCampaignTemplates").items()
 }
-SORT_FIELDS = frozenset({"name", "created", "modified"})
-_READ_ONLY = frozenset({"id", "created", "modified", "scheduled", "ownerRef"})
+SORT_FIELDS = frozenset(facts.sortable("getCampaignTemplates"))
+_READ_ONLY = frozenset(facts.read_only_members("CampaignTemplate"))
 
 
 def find_template(tenant: Tenant, template_id: str) -> Document:
