@@ -64,30 +64,6 @@ def test_create_rejects_a_malformed_deadline_duration(api):
 
 
 @pytest.mark.parametrize(
-    ("path", "value"),
-    [
-        ("/name", "renamed"),
-        ("/description", "new"),
-        ("/deadlineDuration", "P1M"),
-        ("/campaign/description", "changed"),
-        ("/campaign/autoRevokeAllowed", True),
-    ],
-)
-def test_patch_documented_fields(api, path, value):
-    template = make_template(api)
-    patched = api.ok(
-        "patchCampaignTemplate",
-        id=template["id"],
-        body=[{"op": "replace", "path": path, "value": value}],
-    )
-    node = patched
-    for part in path.strip("/").split("/"):
-        node = node[part]
-    assert node == value
-    assert patched["modified"] is not None
-
-
-@pytest.mark.parametrize(
     "path", ["/id", "/created", "/ownerRef", "/scheduled", "/campaign/status", "/campaign/id"]
 )
 def test_patch_refuses_other_fields(api, path):
@@ -112,23 +88,6 @@ def test_patch_needs_the_json_patch_media_type(api):
     assert "Content-Type" in response.json()["causes"][0]["text"]
 
 
-def test_schedule_is_404_until_set_then_overwritten_and_scheduled_follows(api):
-    template = make_template(api)
-    assert api.call("getCampaignTemplateSchedule", id=template["id"]).status_code == 404
-    assert api.call("deleteCampaignTemplateSchedule", id=template["id"]).status_code == 404
-    assert (
-        api.call("setCampaignTemplateSchedule", id=template["id"], body=SCHEDULE).status_code == 204
-    )
-    assert api.ok("getCampaignTemplateSchedule", id=template["id"]) == SCHEDULE
-    assert api.ok("getCampaignTemplate", id=template["id"])["scheduled"] is True
-    monthly = {"type": "MONTHLY", "hours": {"type": "RANGE", "values": ["1", "5"], "interval": 2}}
-    api.call("setCampaignTemplateSchedule", id=template["id"], body=monthly)
-    assert api.ok("getCampaignTemplateSchedule", id=template["id"]) == monthly
-    assert api.call("deleteCampaignTemplateSchedule", id=template["id"]).status_code == 204
-    assert api.call("getCampaignTemplateSchedule", id=template["id"]).status_code == 404
-    assert api.ok("getCampaignTemplate", id=template["id"])["scheduled"] is False
-
-
 @pytest.mark.parametrize(
     "schedule",
     [
@@ -142,15 +101,6 @@ def test_invalid_schedules_are_400(api, schedule):
     template = make_template(api)
     response = api.call("setCampaignTemplateSchedule", id=template["id"], body=schedule)
     assert response.status_code == 400
-
-
-def test_delete_removes_the_template_and_its_schedule(api):
-    template = make_template(api)
-    api.call("setCampaignTemplateSchedule", id=template["id"], body=SCHEDULE)
-    assert api.call("deleteCampaignTemplate", id=template["id"]).status_code == 204
-    assert api.call("getCampaignTemplate", id=template["id"]).status_code == 404
-    assert api.call("getCampaignTemplateSchedule", id=template["id"]).status_code == 404
-    assert api.call("deleteCampaignTemplate", id=template["id"]).status_code == 404
 
 
 def test_generate_formats_placeholders_and_sets_the_deadline(api):
