@@ -167,7 +167,9 @@ class _AnyMethodRoute(Route):
         self.methods = None  # Route then neither filters methods nor answers 405 itself
 
 
-async def _not_found(request: Request, exc: HTTPException) -> Response:
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's own refusals (no route, a method a route does not take) in the documented
+    error shape."""
     if exc.status_code == 404:
         return http_errors.error_response(404, f"No operation at {request.url.path}")
     # Starlette's 405 carries the route's Allow header (RFC 9110 15.5.6): keep it.
@@ -192,7 +194,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
 
     app = Starlette(
         routes=routes,
-        exception_handlers={HTTPException: _not_found, Exception: _internal_error},
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
         lifespan=lifespan,
     )
     app.state.emulator = emulator
