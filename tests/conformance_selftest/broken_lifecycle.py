@@ -219,8 +219,6 @@ MUTATIONS = [
             "conformance/test_openapi_conformance.py::"
             "test_operation_honours_the_spec[startCampaignRemediationScan-positive]",
         ),
-        gap="only schemathesis calls startCampaignRemediationScan, with generated ids that "
-        "name no campaign (404): no test scans a campaign the run owns",
     ),
     Mutation(
         name="reports-config-not-stored",
