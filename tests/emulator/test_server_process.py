@@ -112,18 +112,30 @@ def test_tenants_chosen_by_credentials_are_isolated():
         assert config.json() == {"identityAttributeColumns": None}
 
 
+def create_template(base: str, headers: dict, campaign: dict) -> dict:
+    body = {
+        "name": "t",
+        "description": "d",
+        "campaign": {"name": "c", "description": "d", **campaign},
+    }
+    response = requests.post(f"{base}/v3/campaign-templates", headers=headers, json=body)
+    response.raise_for_status()
+    return response.json()
+
+
+def in_threads(work, workers: int) -> None:
+    """`work(worker)` in `workers` threads at once, returning when all are done."""
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def test_no_lost_update_under_concurrent_requests():
     with running_emulator("--transition-delay", "0") as base:
         headers = token(base)
-        template = requests.post(
-            f"{base}/v3/campaign-templates",
-            headers=headers,
-            json={
-                "name": "t",
-                "description": "d",
-                "campaign": {"name": "c", "description": "d", "type": "MANAGER"},
-            },
-        ).json()
+        template = create_template(base, headers, {"type": "MANAGER"})
         errors: list[int] = []
 
         def create_many(worker: int) -> None:
@@ -135,11 +147,7 @@ def test_no_lost_update_under_concurrent_requests():
                     if response.status_code != 200:
                         errors.append(response.status_code)
 
-        threads = [threading.Thread(target=create_many, args=(w,)) for w in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        in_threads(create_many, 8)
         assert errors == []
         listed = requests.get(f"{base}/v3/campaigns", headers=headers, params={"count": "true"})
         assert listed.headers["X-Total-Count"] == "200"
@@ -150,20 +158,8 @@ def test_concurrent_patches_of_one_template_all_apply():
     """Each request appends to the same list: a lost update would drop an element."""
     with running_emulator("--transition-delay", "0") as base:
         headers = token(base)
-        template = requests.post(
-            f"{base}/v3/campaign-templates",
-            headers=headers,
-            json={
-                "name": "t",
-                "description": "d",
-                "campaign": {
-                    "name": "c",
-                    "description": "d",
-                    "type": "SEARCH",
-                    "searchCampaignInfo": {"type": "IDENTITY", "identityIds": ["seed"]},
-                },
-            },
-        ).json()
+        search = {"type": "IDENTITY", "identityIds": ["seed"]}
+        template = create_template(base, headers, {"type": "SEARCH", "searchCampaignInfo": search})
         url = f"{base}/v3/campaign-templates/{template['id']}"
         patch_headers = {**headers, "Content-Type": "application/json-patch+json"}
 
@@ -177,10 +173,6 @@ def test_concurrent_patches_of_one_template_all_apply():
                     }
                     session.patch(url, headers=patch_headers, json=[op]).raise_for_status()
 
-        threads = [threading.Thread(target=append_many, args=(w,)) for w in range(6)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        in_threads(append_many, 6)
         ids = requests.get(url, headers=headers).json()["campaign"]["searchCampaignInfo"]
         assert len(ids["identityIds"]) == 1 + 6 * 20
