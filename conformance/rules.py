@@ -16,9 +16,9 @@ from typing import Any, Literal
 
 import requests
 
-import spec
 from conformance.tally import current_tally
 from reports.model import Exchange
+from spec import facts
 
 RuleKind = Literal["lifecycle", "collection", "auth", "error-shape"]
 
@@ -36,22 +36,12 @@ class Rule:
 
 
 def _filterable(operation_id: str) -> str:
-    _, _, operation = spec.operation_by_id(operation_id)
-    for parameter in operation.get("parameters", []):
-        parameter = spec.deref(parameter)
-        if parameter.get("name") == "filters":
-            fields = parameter["x-filterable"]
-            return "; ".join(f"{name}: {', '.join(ops)}" for name, ops in fields.items())
-    return ""
+    fields = facts.filterable(operation_id)
+    return "; ".join(f"{name}: {', '.join(ops)}" for name, ops in fields.items())
 
 
 def _sortable(operation_id: str) -> str:
-    _, _, operation = spec.operation_by_id(operation_id)
-    for parameter in operation.get("parameters", []):
-        parameter = spec.deref(parameter)
-        if parameter.get("name") == "sorters":
-            return ", ".join(parameter["x-sortable"])
-    return ""
+    return ", ".join(facts.sortable(operation_id))
 
 
 _RULES = [
