@@ -112,6 +112,17 @@ def valid_data_is_accepted(ctx, response, case) -> bool | None:
     )
 
 
+def is_error_response(body: Any) -> bool:
+    """An ErrorResponseDto as the documents show it: a trackingId and at least one message."""
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("trackingId"), str)
+        and bool(body["trackingId"])
+        and isinstance(body.get("messages"), list)
+        and bool(body["messages"])
+    )
+
+
 def documented_error_shape(ctx, response, case) -> bool | None:
     status = response.status_code
     if status < 400:
@@ -125,13 +136,7 @@ def documented_error_shape(ctx, response, case) -> bool | None:
         ok = isinstance(body, dict) and isinstance(body.get("message"), str) and retry.isdigit()
         expected = 'a 429 body {"message": "..."} with Retry-After in seconds'
     else:
-        ok = (
-            isinstance(body, dict)
-            and isinstance(body.get("trackingId"), str)
-            and bool(body["trackingId"])
-            and isinstance(body.get("messages"), list)
-            and bool(body["messages"])
-        )
+        ok = is_error_response(body)
         expected = "an ErrorResponseDto with a trackingId and at least one message"
     if not ok:
         raise ContractFailure(

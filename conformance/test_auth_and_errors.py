@@ -10,6 +10,7 @@ import requests
 
 import spec
 from conformance.client import Credentials, TokenSource
+from conformance.openapi_checks import is_error_response
 from conformance.rules import expect
 from conformance.suite_api import SuiteApi
 
@@ -66,7 +67,7 @@ def test_401_without_a_token(suite_api: SuiteApi, operation_id):
 
 
 @pytest.fixture(scope="module")
-def limited_session(target, suite_api: SuiteApi):
+def limited_tokens(target, suite_api: SuiteApi):
     """A token without the authorities: the emulator makes one; a tenant needs it given."""
     if target.control is not None:
         client_id = f"cc-limited-{secrets.token_hex(4)}"
@@ -85,9 +86,9 @@ def limited_session(target, suite_api: SuiteApi):
 
 @pytest.mark.rules("403", "error-response-body")
 @pytest.mark.parametrize("operation_id", OPERATIONS)
-def test_403_with_a_token_lacking_the_authority(suite_api, limited_session, operation_id):
+def test_403_with_a_token_lacking_the_authority(suite_api, limited_tokens, operation_id):
     skip_writes_when_read_only(suite_api, operation_id)
-    token = limited_session.token()
+    token = limited_tokens.token()
     response = suite_api.call(
         operation_id,
         body=_sample_body(operation_id),
@@ -176,15 +177,8 @@ def skip_writes_when_read_only(suite_api: SuiteApi, operation_id: str) -> None:
 
 def _error_shape(response: requests.Response) -> None:
     body = response.json()
-    ok = (
-        isinstance(body, dict)
-        and isinstance(body.get("trackingId"), str)
-        and body["trackingId"]
-        and isinstance(body.get("messages"), list)
-        and body["messages"]
-    )
     expect(
-        bool(ok),
+        is_error_response(body),
         "error-response-body",
         f"answered an error without trackingId/messages: {body!r}",
         response=response,

@@ -270,14 +270,14 @@ def active_campaign(api: SuiteApi, now: datetime | None) -> str:
 
 
 @pytest.mark.rules("complete-action")
-def test_completing_without_an_action_approves(suite_api, clock, writable):
+def test_completing_without_an_action_approves(suite_api, emulator_control, writable):
     """The default of autoCompleteAction; needs a past-due campaign (the emulator's clock)."""
-    campaign = active_campaign(suite_api, clock.now())
-    clock.advance_clock(31 * 86400)
+    campaign = active_campaign(suite_api, emulator_control.now())
+    emulator_control.advance_clock(31 * 86400)
     done = suite_api.call("completeCampaign", id=campaign)
     expect(done.status_code == 202, "complete-action", done)
     suite_api.wait_for_status(campaign, {"COMPLETED"}, {"ACTIVE", "COMPLETING"})
-    decisions = {c["decision"] for c in clock.certifications(campaign)}
+    decisions = {c["decision"] for c in emulator_control.certifications(campaign)}
     expect(decisions == {"APPROVE"}, "complete-action", f"decided {sorted(decisions)}")
 
 

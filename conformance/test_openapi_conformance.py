@@ -74,7 +74,6 @@ OPERATIONS = {
 POSITIVE_CHECKS = openapi_checks.POSITIVE_CHECKS
 NEGATIVE_CHECKS = openapi_checks.NEGATIVE_CHECKS
 STATEFUL_CHECKS = openapi_checks.STATEFUL_CHECKS
-REFUSED: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -172,8 +171,7 @@ def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSe
             case.call_and_validate(
                 base_url=base_url, session=openapi_session, headers=headers, checks=checks
             )
-        except RefusedRequest as refusal:
-            REFUSED.append(str(refusal))
+        except RefusedRequest:
             reject()
         finally:
             if owned_objects is not None:
@@ -206,8 +204,7 @@ def test_stateful_links(openapi_session: GuestSession, pytestconfig):
         def call(self, case, **kwargs):
             try:
                 return super().call(case, **kwargs)
-            except RefusedRequest as refusal:
-                REFUSED.append(str(refusal))
+            except RefusedRequest:
                 reject()
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):

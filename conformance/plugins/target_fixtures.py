@@ -32,8 +32,9 @@ def writable(pytestconfig: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def clock(target: Target):
-    """The emulator's clock; on a tenant, rules that need days are skipped, saying why."""
+def emulator_control(target: Target):
+    """The emulator's control API (its clock, certifications, clients); on a tenant, rules
+    that need days are skipped, saying why."""
     if target.control is None:
         pytest.skip(
             "needs a campaign to become past due, which takes days on a tenant; "
