@@ -13,6 +13,7 @@ from typing import Any
 
 from emulator.auth import Principal
 from emulator.domain import campaign_tasks, campaigns, certifications, templates
+from emulator.domain.collection_query import CollectionParams
 from emulator.domain.tenant import Tenant
 from emulator.request_contract import ValidRequest
 
@@ -41,7 +42,11 @@ def operation(operation_id: str) -> Callable[[Handler], Handler]:
     return register
 
 
-def _listing(items: list, total: int, query: dict) -> Result:
+def _listing(call: Call, list_items: Callable[..., tuple[list, int]], **options: Any) -> Result:
+    """A list operation: `list_items(tenant, collection parameters, **options)` gives the page
+    and the filtered total, which count=true sends as X-Total-Count."""
+    query = call.request.query
+    items, total = list_items(call.tenant, CollectionParams.from_query(query), **options)
     headers = {"X-Total-Count": str(total)} if query.get("count") else {}
     return items, headers
 
@@ -54,16 +59,7 @@ def create_campaign(call: Call) -> Result:
 
 @operation("getActiveCampaigns")
 def get_active_campaigns(call: Call) -> Result:
-    q = call.request.query
-    items, total = campaigns.list_campaigns(
-        call.tenant,
-        detail=q["detail"],
-        filters=q["filters"],
-        sorters=q["sorters"],
-        limit=q["limit"],
-        offset=q["offset"],
-    )
-    return _listing(items, total, q)
+    return _listing(call, campaigns.list_campaigns, detail=call.request.query["detail"])
 
 
 @operation("getCampaign")
@@ -130,17 +126,12 @@ def set_campaign_reports_config(call: Call) -> Result:
 # --- the neighbouring Certifications API (read-only) ----------------------------------------
 @operation("listIdentityCertifications")
 def list_identity_certifications(call: Call) -> Result:
-    q = call.request.query
-    items, total = certifications.list_certifications(
-        call.tenant,
-        filters=q["filters"],
-        sorters=q["sorters"],
-        limit=q["limit"],
-        offset=q["offset"],
-        reviewer_identity=q["reviewer-identity"],
+    return _listing(
+        call,
+        certifications.list_certifications,
+        reviewer_identity=call.request.query["reviewer-identity"],
         caller_identity=call.principal.client.owner_ref()["id"],
     )
-    return _listing(items, total, q)
 
 
 # --- templates ---------------------------------------------------------------------------
@@ -152,15 +143,7 @@ def create_campaign_template(call: Call) -> Result:
 
 @operation("getCampaignTemplates")
 def get_campaign_templates(call: Call) -> Result:
-    q = call.request.query
-    items, total = templates.list_templates(
-        call.tenant,
-        filters=q["filters"],
-        sorters=q["sorters"],
-        limit=q["limit"],
-        offset=q["offset"],
-    )
-    return _listing(items, total, q)
+    return _listing(call, templates.list_templates)
 
 
 @operation("getCampaignTemplate")

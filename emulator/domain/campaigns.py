@@ -15,7 +15,7 @@ import spec
 from emulator.domain import campaign_lifecycle as lifecycle
 from emulator.domain.campaign_rules import check_campaign_rules
 from emulator.domain.clock import format_timestamp, parse_timestamp
-from emulator.domain.collection_query import run_collection_query
+from emulator.domain.collection_query import CollectionParams, run_collection_query
 from emulator.domain.contract_checks import check_against_schema, declared_only
 from emulator.domain.errors import InvalidRequest, NotFound
 from emulator.domain.json_patch import apply_json_patch
@@ -93,22 +93,10 @@ SORT_FIELDS = frozenset(facts.sortable("getActiveCampaigns"))
 
 
 def list_campaigns(
-    tenant: Tenant,
-    *,
-    detail: str,
-    filters: str | None,
-    sorters: str | None,
-    limit: int,
-    offset: int,
+    tenant: Tenant, params: CollectionParams, detail: str
 ) -> tuple[list[Document], int]:
     items, total = run_collection_query(
-        tenant.all(CAMPAIGN),
-        filters=filters,
-        sorters=sorters,
-        limit=limit,
-        offset=offset,
-        filter_fields=FILTER_FIELDS,
-        sort_fields=SORT_FIELDS,
+        tenant.all(CAMPAIGN), params, filter_fields=FILTER_FIELDS, sort_fields=SORT_FIELDS
     )
     return [public_view(item, detail) for item in items], total
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.domain.campaigns import find_document
-from emulator.domain.collection_query import run_collection_query
+from emulator.domain.collection_query import CollectionParams, run_collection_query
 from emulator.domain.tenant import CERTIFICATION, Document, Tenant
 from spec import facts
 
@@ -23,11 +23,8 @@ SORT_FIELDS = frozenset(facts.sortable("listIdentityCertifications"))
 
 def list_certifications(
     tenant: Tenant,
+    params: CollectionParams,
     *,
-    filters: str | None,
-    sorters: str | None,
-    limit: int,
-    offset: int,
     reviewer_identity: str | None,
     caller_identity: str,
 ) -> tuple[list[Document], int]:
@@ -39,15 +36,7 @@ def list_certifications(
         views = [v for v in views if v["reviewer"]["id"] == wanted]
     # Oldest first, so paging is stable when no sorter is given.
     views.sort(key=lambda v: (v["created"], v["id"]))
-    return run_collection_query(
-        views,
-        filters=filters,
-        sorters=sorters,
-        limit=limit,
-        offset=offset,
-        filter_fields=FILTER_FIELDS,
-        sort_fields=SORT_FIELDS,
-    )
+    return run_collection_query(views, params, filter_fields=FILTER_FIELDS, sort_fields=SORT_FIELDS)
 
 
 def view(tenant: Tenant, stored: Document) -> Document:

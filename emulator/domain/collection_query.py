@@ -3,7 +3,8 @@
 Typical use by a list endpoint::
 
     page_items, total = run_collection_query(
-        campaigns, filters=..., sorters=..., limit=..., offset=...,
+        campaigns,
+        CollectionParams(filters=..., sorters=..., limit=..., offset=...),
         filter_fields={"id": frozenset({"eq", "in"}), "name": frozenset({"eq", "sw"})},
         sort_fields=frozenset({"name", "created"}),
     )
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_OFFSET",
     "MAX_LIMIT",
+    "CollectionParams",
     "QueryError",
     "SortKey",
     "check_filter_allowed",
@@ -46,6 +48,22 @@ DEFAULT_OFFSET = 0
 
 Item = TypeVar("Item", bound=Mapping[str, Any])
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CollectionParams:
+    """One list request's collection parameters; `filters`/`sorters` of None: absent (an
+    empty string is invalid)."""
+
+    filters: str | None = None
+    sorters: str | None = None
+    limit: int = DEFAULT_LIMIT
+    offset: int = DEFAULT_OFFSET
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, Any]) -> CollectionParams:
+        """The parameters of a validated request's query (absent ones already defaulted)."""
+        return cls(query["filters"], query["sorters"], query["limit"], query["offset"])
 
 
 @dataclass(frozen=True)
@@ -133,24 +151,21 @@ def page(items: Sequence[T], limit: int = DEFAULT_LIMIT, offset: int = DEFAULT_O
 
 def run_collection_query(
     items: Iterable[Item],
+    params: CollectionParams,
     *,
-    filters: str | None,
-    sorters: str | None,
-    limit: int = DEFAULT_LIMIT,
-    offset: int = DEFAULT_OFFSET,
     filter_fields: Mapping[str, AbstractSet[str]],
     sort_fields: AbstractSet[str],
 ) -> tuple[list[Item], int]:
     """Filter, sort and page ``items``; return the page and the filtered total.
 
-    ``filters``/``sorters`` of ``None`` mean the parameter was absent (an empty string is
-    invalid). All parameters are validated before any item is examined, in the order
-    filters, sorters, limit, offset. The total is for the ``X-Total-Count`` header.
+    All parameters are validated before any item is examined, in the order filters, sorters,
+    limit, offset. The total is for the ``X-Total-Count`` header.
     """
+    filters, sorters = params.filters, params.sorters
     node = parse_filter(filters) if filters is not None else None
     if node is not None:
         check_filter_allowed(node, filter_fields)
     keys = parse_sorters(sorters, sort_fields) if sorters is not None else []
-    validate_paging(limit, offset)
+    validate_paging(params.limit, params.offset)
     matched = [item for item in items if node is None or evaluate(node, item)]
-    return page(sort_items(matched, keys), limit, offset), len(matched)
+    return page(sort_items(matched, keys), params.limit, params.offset), len(matched)

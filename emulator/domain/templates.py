@@ -8,7 +8,7 @@ from typing import Any
 from emulator.domain import campaigns
 from emulator.domain.campaign_rules import check_campaign_rules
 from emulator.domain.clock import format_timestamp
-from emulator.domain.collection_query import run_collection_query
+from emulator.domain.collection_query import CollectionParams, run_collection_query
 from emulator.domain.contract_checks import check_against_schema, declared_only
 from emulator.domain.durations import add_duration, parse_duration
 from emulator.domain.errors import InvalidRequest, NotFound
@@ -72,17 +72,9 @@ def get(tenant: Tenant, template_id: str) -> Document:
     return copy.deepcopy(find_template(tenant, template_id))
 
 
-def list_templates(
-    tenant: Tenant, *, filters: str | None, sorters: str | None, limit: int, offset: int
-) -> tuple[list[Document], int]:
+def list_templates(tenant: Tenant, params: CollectionParams) -> tuple[list[Document], int]:
     items, total = run_collection_query(
-        tenant.all(TEMPLATE),
-        filters=filters,
-        sorters=sorters,
-        limit=limit,
-        offset=offset,
-        filter_fields=FILTER_FIELDS,
-        sort_fields=SORT_FIELDS,
+        tenant.all(TEMPLATE), params, filter_fields=FILTER_FIELDS, sort_fields=SORT_FIELDS
     )
     return copy.deepcopy(items), total
 

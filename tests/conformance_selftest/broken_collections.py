@@ -112,9 +112,9 @@ def _total_count_before_filtering() -> None:
     for module in (campaigns, templates):
         original = module.run_collection_query
 
-        def run(items: Any, original: Any = original, **options: Any) -> tuple[list, int]:
+        def run(items: Any, *args: Any, original: Any = original, **kw: Any) -> tuple[list, int]:
             items = list(items)
-            page, _ = original(items, **options)
+            page, _ = original(items, *args, **kw)
             return page, len(items)
 
         module.run_collection_query = run

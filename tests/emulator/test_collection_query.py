@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from emulator.domain.collection_query import (
+    CollectionParams,
     QueryError,
     SortKey,
     page,
@@ -103,10 +104,7 @@ def test_run_collection_query_reports_filtered_total() -> None:
     campaigns[3]["status"] = "STAGED"
     result, total = run_collection_query(
         campaigns,
-        filters='status eq "ACTIVE"',
-        sorters="-name",
-        limit=5,
-        offset=2,
+        CollectionParams(filters='status eq "ACTIVE"', sorters="-name", limit=5, offset=2),
         filter_fields=CAMPAIGN_FILTERS,
         sort_fields=frozenset({"name"}),
     )
@@ -117,7 +115,7 @@ def test_run_collection_query_reports_filtered_total() -> None:
 def test_run_collection_query_without_filters_or_sorters_keeps_order() -> None:
     items = [{"id": "b"}, {"id": "a"}]
     assert run_collection_query(
-        items, filters=None, sorters=None, filter_fields={}, sort_fields=frozenset()
+        items, CollectionParams(), filter_fields={}, sort_fields=frozenset()
     ) == (items, 2)
 
 
@@ -132,10 +130,10 @@ def test_run_collection_query_without_filters_or_sorters_keeps_order() -> None:
     ],
 )
 def test_run_collection_query_validates_parameters(kwargs: dict[str, Any], parameter: str) -> None:
-    arguments: dict[str, Any] = {"filters": None, "sorters": None, **kwargs}
+    params = CollectionParams(**kwargs)
     with pytest.raises(QueryError) as info:
         run_collection_query(
-            [], filter_fields=CAMPAIGN_FILTERS, sort_fields=frozenset({"name"}), **arguments
+            [], params, filter_fields=CAMPAIGN_FILTERS, sort_fields=frozenset({"name"})
         )
     assert info.value.parameter == parameter
 
