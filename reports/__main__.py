@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from reports.diff import DEFAULT_SLOWDOWN_FACTOR, compare_runs, format_json
 from reports.diff_text import format_markdown, format_text
@@ -22,6 +22,7 @@ from reports.results_json import ResultsFileError, load_results
 PROG = "python -m reports"
 FORMATTERS = {"text": format_text, "markdown": format_markdown, "json": format_json}
 EXIT_OK, EXIT_REGRESSED, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 
 
 class OneLineArgumentParser(argparse.ArgumentParser):
@@ -29,6 +30,10 @@ class OneLineArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+class UnreadableFile(Exception):
+    """A file named on the command line that could not be read or is not a results file."""
 
 
 def _slowdown_factor(text: str) -> float:
@@ -76,19 +81,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    arguments = parser.parse_args(argv)
-    if arguments.command == "profile":
-        return _profile(arguments.results)
+    arguments = build_parser().parse_args(argv)
     try:
-        before = load_results(arguments.before)
-        after = load_results(arguments.after)
-    except ResultsFileError as error:
+        if arguments.command == "profile":
+            return _profile(arguments.results)
+        return _diff(arguments)
+    except UnreadableFile as error:
         return _fail(str(error))
+
+
+def _read(load: Callable[[str], T], path: str) -> T:
+    try:
+        return load(path)
+    except ResultsFileError as error:
+        raise UnreadableFile(str(error)) from None
     except FileNotFoundError as error:
-        return _fail(f"{error.filename}: no such file")
+        raise UnreadableFile(f"{error.filename}: no such file") from None
     except OSError as error:
-        return _fail(f"{error.filename}: cannot read ({error.strerror})")
+        raise UnreadableFile(f"{error.filename}: cannot read ({error.strerror})") from None
+
+
+def _diff(arguments: argparse.Namespace) -> int:
+    before = _read(load_results, arguments.before)
+    after = _read(load_results, arguments.after)
     link = arguments.report_link
     if link is None:
         beside = Path(arguments.after).with_name("report.html")
@@ -101,15 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _profile(path: str) -> int:
-    try:
-        profile = load_profile(path)
-    except ResultsFileError as error:
-        return _fail(str(error))
-    except FileNotFoundError as error:
-        return _fail(f"{error.filename}: no such file")
-    except OSError as error:
-        return _fail(f"{error.filename}: cannot read ({error.strerror})")
-    print(describe(profile))
+    print(describe(_read(load_profile, path)))
     return EXIT_OK
 
 

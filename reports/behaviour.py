@@ -29,6 +29,16 @@ _HEX = re.compile(r"^[0-9a-fA-F]{16,}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _INTEGER = re.compile(r"^-?\d+$")
+# The string formats a placeholder keeps, first match wins (a hex string keeps its length).
+_STRING_FORMATS = (
+    (_DATE_TIME, "2000-01-01T00:00:00Z"),
+    (_DATE, "2000-01-01"),
+    (_UUID, "00000000-0000-0000-0000-000000000000"),
+    (_EMAIL, "someone@example.com"),
+    (_URL, "https://example.com/"),
+    (_INTEGER, "0"),
+    (ENUM_CONSTANT, "EXAMPLE"),
+)
 
 RETRY_AFTER_FORMATS = ("delta-seconds", "http-date", "other")
 
@@ -55,23 +65,10 @@ def placeholder(value: Any) -> Any:
 
 
 def _string_placeholder(text: str) -> str:
-    if _DATE_TIME.match(text):
-        return "2000-01-01T00:00:00Z"
-    if _DATE.match(text):
-        return "2000-01-01"
-    if _UUID.match(text):
-        return "00000000-0000-0000-0000-000000000000"
+    # An id first: one of only digits or capitals would pass for an integer or a constant.
     if _HEX.match(text):
         return "0" * len(text)
-    if _EMAIL.match(text):
-        return "someone@example.com"
-    if _URL.match(text):
-        return "https://example.com/"
-    if _INTEGER.match(text):
-        return "0"
-    if ENUM_CONSTANT.match(text):
-        return "EXAMPLE"
-    return "example"
+    return next((example for pattern, example in _STRING_FORMATS if pattern.match(text)), "example")
 
 
 def is_member_name(key: str) -> bool:

@@ -23,7 +23,12 @@ from typing import Any
 
 import spec
 from reports.behaviour import TargetBehaviour
-from reports.results_json import SCHEMA_VERSION, ResultsFileError, results_from_dict
+from reports.results_json import (
+    SCHEMA_VERSION,
+    ResultsFileError,
+    read_json_file,
+    results_from_dict,
+)
 
 
 @dataclass(frozen=True)
@@ -159,13 +164,7 @@ def _header_notes(behaviour: TargetBehaviour) -> list[str]:
 def load_profile(path: Path | str) -> LearnedProfile:
     """The profile a results file (version 3) teaches. `ResultsFileError` (one line) for a
     file that is not one, `OSError` when it cannot be read."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ResultsFileError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
-    return profile_from_document(document, str(path))
+    return profile_from_document(read_json_file(path), str(path))
 
 
 def profile_from_document(document: Any, source: str = "document") -> LearnedProfile:

@@ -15,16 +15,8 @@ from typing import Any
 
 import jsonschema
 
+from reports import model
 from reports.behaviour import TargetBehaviour
-from reports.model import (
-    CheckRecord,
-    Exchange,
-    Observed,
-    OperationInfo,
-    RunMetadata,
-    RunResult,
-    TestOutcome,
-)
 from reports.redaction import Redactor, default_redactor
 
 SCHEMA_VERSION = 3
@@ -42,7 +34,7 @@ def results_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def results_to_dict(result: RunResult) -> dict[str, Any]:
+def results_to_dict(result: model.RunResult) -> dict[str, Any]:
     """The JSON document for a run (not redacted: use `render_results_json` for output)."""
     meta = result.metadata
     return {
@@ -91,7 +83,7 @@ def results_to_dict(result: RunResult) -> dict[str, Any]:
     }
 
 
-def results_from_dict(document: Any, source: str = "document") -> RunResult:
+def results_from_dict(document: Any, source: str = "document") -> model.RunResult:
     """A run from a parsed results document; `ResultsFileError` naming `source` if invalid."""
     if not isinstance(document, dict) or "schema_version" not in document:
         raise ResultsFileError(f"{source}: not a results file (no schema_version member)")
@@ -108,13 +100,13 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
         where = "/" + "/".join(str(part) for part in error.absolute_path)
         raise ResultsFileError(f"{source}: not a valid results file: at {where}: {error.message}")
     # Later writers may add members; read only the ones this model knows.
-    known = {f.name for f in dataclasses.fields(RunMetadata)}
+    known = {f.name for f in dataclasses.fields(model.RunMetadata)}
     run = {key: value for key, value in document["run"].items() if key in known}
-    return RunResult(
-        metadata=RunMetadata(**run),
+    return model.RunResult(
+        metadata=model.RunMetadata(**run),
         records=[_record_from_dict(record) for record in document["records"]],
         operations=[
-            OperationInfo(
+            model.OperationInfo(
                 operation_id=op["operation_id"],
                 method=op["method"],
                 path=op["path"],
@@ -123,13 +115,13 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
             for op in document["operations"]
         ],
         observed={
-            op["operation_id"]: Observed(
+            op["operation_id"]: model.Observed(
                 tuple(op["status_codes_seen"]), tuple(op["undocumented_properties"])
             )
             for op in document["operations"]
             if op["status_codes_seen"] or op["undocumented_properties"]
         },
-        tests=[TestOutcome(**test) for test in document["tests"]],
+        tests=[model.TestOutcome(**test) for test in document["tests"]],
         behaviour=(
             TargetBehaviour.from_document(document["behaviour"])
             if "behaviour" in document
@@ -138,36 +130,40 @@ def results_from_dict(document: Any, source: str = "document") -> RunResult:
     )
 
 
-def _observed(result: RunResult, operation_id: str) -> Observed:
-    return result.observed.get(operation_id, Observed())
+def _observed(result: model.RunResult, operation_id: str) -> model.Observed:
+    return result.observed.get(operation_id, model.Observed())
 
 
-def render_results_json(result: RunResult, redactor: Redactor | None = None) -> str:
+def render_results_json(result: model.RunResult, redactor: Redactor | None = None) -> str:
     redacted = (redactor or default_redactor()).redact_result(result)
     return json.dumps(results_to_dict(redacted), indent=2, ensure_ascii=False) + "\n"
 
 
 def write_results_json(
-    result: RunResult, path: Path | str, redactor: Redactor | None = None
+    result: model.RunResult, path: Path | str, redactor: Redactor | None = None
 ) -> Path:
     path = Path(path)
     path.write_text(render_results_json(result, redactor), encoding="utf-8")
     return path
 
 
-def load_results(path: Path | str) -> RunResult:
+def load_results(path: Path | str) -> model.RunResult:
     """Read and validate a results file. Raises `ResultsFileError` (a one-line message) for a
     file that is not JSON or not a results file, `OSError` when it cannot be read."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
+    return results_from_dict(read_json_file(path), source=str(path))
+
+
+def read_json_file(path: Path | str) -> Any:
+    """The JSON document a file holds. `ResultsFileError` (one line) when it is not JSON,
+    `OSError` when it cannot be read."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ResultsFileError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
-    return results_from_dict(document, source=str(path))
 
 
-def _record_to_dict(record: CheckRecord) -> dict[str, Any]:
+def _record_to_dict(record: model.CheckRecord) -> dict[str, Any]:
     return {
         "record_type": record.record_type,
         "operation_id": record.operation_id,
@@ -185,7 +181,7 @@ def _record_to_dict(record: CheckRecord) -> dict[str, Any]:
     }
 
 
-def _exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
+def _exchange_to_dict(exchange: model.Exchange) -> dict[str, Any]:
     return {
         "method": exchange.method,
         "url": exchange.url,
@@ -199,9 +195,9 @@ def _exchange_to_dict(exchange: Exchange) -> dict[str, Any]:
     }
 
 
-def _record_from_dict(data: dict[str, Any]) -> CheckRecord:
+def _record_from_dict(data: dict[str, Any]) -> model.CheckRecord:
     exchange = data["exchange"]
-    return CheckRecord(
+    return model.CheckRecord(
         record_type=data["record_type"],
         operation_id=data["operation_id"],
         check=data["check"],
@@ -218,8 +214,8 @@ def _record_from_dict(data: dict[str, Any]) -> CheckRecord:
     )
 
 
-def _exchange_from_dict(data: dict[str, Any]) -> Exchange:
-    return Exchange(
+def _exchange_from_dict(data: dict[str, Any]) -> model.Exchange:
+    return model.Exchange(
         method=data["method"],
         url=data["url"],
         request_headers=dict(data["request"]["headers"]),
