@@ -33,8 +33,11 @@ class SuiteApi:
         query: dict | None = None,
         headers: dict | None = None,
         media_type: str | None = None,
+        auth: requests.auth.AuthBase | None = None,
         **path: str,
     ) -> requests.Response:
+        """One operation through the guest session; `auth=WITHOUT_TOKEN` sends it without a
+        token (conformance/client/guest_session.py)."""
         method, template, operation = spec.operation_by_id(operation_id)
         quoted = {k: requests.utils.quote(str(v), safe="") for k, v in path.items()}
         url = f"{self.session.base_url}/v3{template.format(**quoted)}"
@@ -43,7 +46,9 @@ class SuiteApi:
         if body is not None:
             headers["Content-Type"] = media_type or next(iter(operation["requestBody"]["content"]))
             data = body if isinstance(body, bytes) else _dumps(body)
-        return self.session.request(method, url, params=query, headers=headers, data=data)
+        return self.session.request(
+            method, url, params=query, headers=headers, data=data, auth=auth
+        )
 
     def ok(self, operation_id: str, **kwargs: Any) -> Any:
         response = self.call(operation_id, **kwargs)

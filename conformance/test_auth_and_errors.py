@@ -9,7 +9,7 @@ import pytest
 import requests
 
 import spec
-from conformance.client import Credentials, TokenSource
+from conformance.client import WITHOUT_TOKEN, Credentials, TokenSource
 from conformance.openapi_checks import is_error_response
 from conformance.rules import expect
 from conformance.suite_api import SuiteApi
@@ -51,12 +51,9 @@ def _sample_body(operation_id: str):
 @pytest.mark.parametrize("operation_id", OPERATIONS)
 def test_401_without_a_token(suite_api: SuiteApi, operation_id):
     skip_writes_when_read_only(suite_api, operation_id)
-    session = suite_api.session
-    session.authenticate = False
-    try:
-        response = suite_api.call(operation_id, body=_sample_body(operation_id), **PATH)
-    finally:
-        session.authenticate = True
+    response = suite_api.call(
+        operation_id, body=_sample_body(operation_id), auth=WITHOUT_TOKEN, **PATH
+    )
     expect(response.status_code == 401, "401", response)
     body = response.json()
     expect(

@@ -7,11 +7,12 @@ tenant settings it must restore), and `guest_session`, a requests.Session that a
 them to every request, including the ones schemathesis generates.
 """
 
-from conformance.client.guest_session import GuestSession, RefusedRequest
+from conformance.client.guest_session import WITHOUT_TOKEN, GuestSession, RefusedRequest
 from conformance.client.ledger import RunLedger, new_run_id
 from conformance.client.tokens import Credentials, TokenSource
 
 __all__ = [
+    "WITHOUT_TOKEN",
     "Credentials",
     "GuestSession",
     "RefusedRequest",

@@ -5,14 +5,33 @@ Every request, whether a hand-written test or schemathesis sends it, passes thro
    must name one this run created (or one that provably does not exist); created objects get
    the run prefix in their name; a tenant-wide setting is read before its first change so the
    ledger can restore it;
-2. the bearer token (unless the request already carries an Authorization header, or
-   `authenticate=False`, which auth tests and schemathesis' own auth use);
-3. the throttle, then the send, retrying 429 (after Retry-After), 502 and 503 (with backoff),
-   a 401 for an expired token (once, with a fresh token) and a connection that could not be
-   made; transport failures feed the circuit breaker, which ends the run when the target
-   stopped answering;
-4. bookkeeping: created objects enter the ledger, deleted ones leave it, and every exchange is
+2. the throttle, then the bearer token (the current one, taken after the throttle's wait, so
+   a short-lived token is not spent waiting), then the send, retrying 429 (after
+   Retry-After), 502 and 503 (with backoff), a 401 to the session's own token (once, with a
+   fresh token) and a connection that could not be made; transport failures feed the circuit
+   breaker, which ends the run when the target stopped answering;
+3. bookkeeping: created objects enter the ledger, deleted ones leave it, and every exchange is
    reported to the `observers` (request counts, status-code coverage, reports).
+
+Which token a request carries is chosen per request:
+- by default, the session's own (fetched, refreshed before it expires and once on a 401);
+- an `Authorization` header the caller gives is sent as given, never replaced or refreshed
+  (a token without the authorities, an expired one);
+- `auth=WITHOUT_TOKEN` sends the request with no `Authorization` header at all (whatever the
+  headers say) and no refresh-and-retry on its 401:
+
+      session.get(f"{base}/v3/campaigns", auth=WITHOUT_TOKEN)  # -> 401 {"error": ...}
+
+  It is a `requests` auth object, so it travels wherever requests' `auth=` does, schemathesis
+  included (transport keyword arguments reach `session.request`):
+
+      case.call(base_url=f"{base}/v3", session=session, auth=WITHOUT_TOKEN)
+      case.call_and_validate(base_url=..., session=session, auth=WITHOUT_TOKEN, checks=...)
+
+  Schemathesis' `ignored_auth` check does not use it: it sends its own probes (no token, then
+  an invalid one) through a session of its own, for security schemes of type apiKey or http
+  only; the spec's scheme is oauth2, for which it sends none.
+
 Secrets never reach a log: the session prints no headers, and its repr names no token.
 """
 
@@ -24,6 +43,7 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
+import requests.auth
 
 from conformance.client.circuit_breaker import CircuitBreaker, never_reached_the_server
 from conformance.client.ledger import RunLedger
@@ -44,6 +64,27 @@ RETRIED_STATUSES = (429, 502, 503)
 
 class RefusedRequest(Exception):
     """The guard refused to send a request that could harm objects this run does not own."""
+
+
+class _WithoutToken(requests.auth.AuthBase):
+    """`auth=WITHOUT_TOKEN`: this request goes without any bearer token (see the module)."""
+
+    MARK = "_sent_without_token"
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers.pop("Authorization", None)
+        setattr(request, self.MARK, True)
+        return request
+
+    def __repr__(self) -> str:
+        return "WITHOUT_TOKEN"
+
+    @classmethod
+    def marks(cls, request: requests.PreparedRequest) -> bool:
+        return getattr(request, cls.MARK, False)
+
+
+WITHOUT_TOKEN = _WithoutToken()
 
 
 class GuestSession(requests.Session):
@@ -72,7 +113,6 @@ class GuestSession(requests.Session):
         self.breaker = breaker or CircuitBreaker(self.base_url)
         self.observers: list[Observer] = []
         self.request_count = 0
-        self.authenticate = True
 
     def __repr__(self) -> str:
         return f"GuestSession({self.base_url!r}, run={self.ledger.run_id!r})"
@@ -82,22 +122,27 @@ class GuestSession(requests.Session):
         operation = identify(request.method or "", request.url or "")
         if operation is not None:
             self._guard(operation, request)
-        we_authenticated = False
-        if self.authenticate and operation is not None and "Authorization" not in request.headers:
-            request.headers["Authorization"] = f"Bearer {self._token()}"
-            we_authenticated = True
+        # Only API calls get the session's token: never the token endpoint or a redirect
+        # elsewhere, never a request that carries its own or asked for none.
+        our_token = (
+            operation is not None
+            and not _WithoutToken.marks(request)
+            and "Authorization" not in request.headers
+        )
         kwargs.setdefault("timeout", self.timeout)
-        response = self._send_with_retries(request, we_authenticated, kwargs)
+        response = self._send_with_retries(request, our_token, kwargs)
         if operation is not None:
             self._after(operation, request, response)
             for observer in self.observers:
                 observer(operation, request, response)
         return response
 
-    def _send_with_retries(self, request, we_authenticated: bool, kwargs) -> requests.Response:
+    def _send_with_retries(self, request, our_token: bool, kwargs) -> requests.Response:
         refreshed = False
         for attempt in range(self.max_retries + 1):
             self.throttle.wait_for_slot()
+            if our_token:  # after the wait: the token is fresh when the request leaves
+                request.headers["Authorization"] = f"Bearer {self._token()}"
             self.request_count += 1
             last = attempt == self.max_retries
             response = self._send_once(request, kwargs, may_retry=not last)
@@ -110,9 +155,8 @@ class GuestSession(requests.Session):
             if response.status_code in (502, 503) and not last:
                 time.sleep(min(0.25 * 2**attempt, 4.0))
                 continue
-            if response.status_code == 401 and we_authenticated and not refreshed:
-                self.tokens.invalidate()
-                request.headers["Authorization"] = f"Bearer {self._token()}"
+            if response.status_code == 401 and our_token and not refreshed:
+                self.tokens.invalidate()  # expired or revoked early: the next attempt fetches
                 refreshed = True
                 continue
             return response
@@ -135,6 +179,12 @@ class GuestSession(requests.Session):
             raise
         self.breaker.answered()
         return response
+
+    def rebuild_auth(self, prepared_request, response) -> None:
+        """A redirected request keeps its switch: one sent without a token stays without."""
+        super().rebuild_auth(prepared_request, response)
+        if _WithoutToken.marks(response.request):
+            WITHOUT_TOKEN(prepared_request)
 
     def _token(self) -> str:
         """The bearer token; a token endpoint that cannot be reached is retried and counted

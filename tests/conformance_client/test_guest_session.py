@@ -8,9 +8,17 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from conformance.client import Credentials, GuestSession, RefusedRequest, RunLedger, TokenSource
+from conformance.client import (
+    WITHOUT_TOKEN,
+    Credentials,
+    GuestSession,
+    RefusedRequest,
+    RunLedger,
+    TokenSource,
+)
 from conformance.client.throttle import Throttle
 from emulator.process import start_emulator
+from tests.conformance_client.loopback_servers import answering, oauth_token
 
 SECRET = "conformance-secret"
 
@@ -151,3 +159,35 @@ def test_no_secret_or_token_in_reprs_errors_or_logs(base_url, caplog):
     ]
     for text in texts:
         assert SECRET not in text and token not in text
+
+
+def test_without_token_is_a_per_request_switch(base_url):
+    session = session_for(base_url)
+    seen: list[str | None] = []
+    session.observers.append(
+        lambda op, request, _: seen.append(request.headers.get("Authorization"))
+    )
+    url = f"{base_url}/v3/campaigns"
+    anyway = {"Authorization": "Bearer given-but-switched-off"}
+    refused = session.get(url, auth=WITHOUT_TOKEN, headers=anyway)
+    assert refused.status_code == 401 and "error" in refused.json()
+    assert session.request_count == 1, "a 401 to a request sent without a token is not retried"
+    assert session.tokens.fetches == 0
+    assert session.get(url).status_code == 200, "the next request carries the token again"
+    assert seen[0] is None and seen[1].startswith("Bearer ")
+
+
+def test_a_redirected_request_keeps_the_switch():
+    routes = {
+        "/oauth/token": oauth_token(),
+        "/v3/campaigns": (302, "text/plain", "", {"Location": "/v3/campaign-templates"}),
+        "/v3/campaign-templates": (200, "application/json", "[]"),
+    }
+    with answering(routes) as url:
+        session = session_for(url)
+        switched_off = session.get(f"{url}/v3/campaigns", auth=WITHOUT_TOKEN)
+        assert switched_off.history, "the redirect was followed"
+        assert "Authorization" not in switched_off.request.headers
+        assert session.get(f"{url}/v3/campaigns").request.headers["Authorization"] == (
+            "Bearer a-token"
+        )
