@@ -107,7 +107,24 @@ def _metadata_section(result: RunResult) -> str:
     ]
     rows += [(f"{name} version", v) for name, v in sorted(meta.dependency_versions.items())]
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>\n" for k, v in rows)
-    return f'<section id="run">\n<h2>Run</h2>\n<dl class="meta">\n{items}</dl>\n</section>'
+    return _section("run", "Run", f'<dl class="meta">\n{items}</dl>')
+
+
+def _section(anchor: str, title: str, *parts: str) -> str:
+    """A titled section of the page; its parts one per line."""
+    return f'<section id="{anchor}">\n<h2>{title}</h2>\n' + "\n".join(parts) + "\n</section>"
+
+
+def _table(header_cells: str, rows: str, css: str = "") -> str:
+    css_class = f' class="{css}"' if css else ""
+    return (
+        f"<table{css_class}>\n<thead><tr>{header_cells}</tr></thead>\n"
+        f"<tbody>\n{rows}\n</tbody></table>"
+    )
+
+
+def _headings(*names: str) -> str:
+    return "".join(f"<th>{name}</th>" for name in names)
 
 
 def _outcome_cell(
@@ -163,16 +180,15 @@ def _matrix_section(result: RunResult) -> str:
             f"{row_cells}</tr>"
         )
     note = "" if checks else '<p class="muted">No operation-level check ran.</p>'
-    return (
-        '<section id="matrix">\n<h2>Operations × checks</h2>\n'
+    return _section(
+        "matrix",
+        "Operations × checks",
         "<p>One row per operation the spec documents, one column per check function "
         "(schemathesis' and, marked *, the suite's own); a cell folds the positive, negative "
         "and stateful tests (any failure fails it). Hover a cell for the cases it judged; "
-        "a failed cell links to its failure.</p>\n"
-        f'{_legend()}\n{note}<table class="matrix">\n'
-        f"<thead><tr><th>Operation</th>{head}</tr></thead>\n<tbody>\n"
-        + "\n".join(rows)
-        + "\n</tbody></table>\n</section>"
+        "a failed cell links to its failure.</p>",
+        _legend(),
+        note + _table(f"<th>Operation</th>{head}", "\n".join(rows), "matrix"),
     )
 
 
@@ -196,13 +212,13 @@ def _rules_section(result: RunResult) -> str:
         f'<td class="number">{r.cases}</td><td>{escape(_first_line(r.reason))}</td></tr>'
         for r in records
     )
-    return (
-        '<section id="rules">\n<h2>Documented rules</h2>\n'
+    columns = _headings("Rule", "The document says", "Outcome", "Exercised", "Reason")
+    return _section(
+        "rules",
+        "Documented rules",
         "<p>One row per rule of the catalogue; <em>exercised</em> counts the times the run "
-        "checked the rule (a state machine checks some many times, others once).</p>\n"
-        '<table class="rules">\n<thead><tr><th>Rule</th><th>The document says</th>'
-        "<th>Outcome</th><th>Exercised</th><th>Reason</th></tr></thead>\n"
-        f"<tbody>\n{rows}\n</tbody></table>\n</section>"
+        "checked the rule (a state machine checks some many times, others once).</p>",
+        _table(columns, rows, "rules"),
     )
 
 
@@ -239,12 +255,13 @@ def _coverage_row(coverage: StatusCoverage) -> str:
 
 def _coverage_section(result: RunResult) -> str:
     rows = "\n".join(_coverage_row(c) for c in result.status_coverage())
-    return (
-        '<section id="coverage">\n<h2>Documented status codes</h2>\n'
+    columns = _headings("Operation", "Documented (✓ seen)", "Covered", "Seen, undocumented")
+    return _section(
+        "coverage",
+        "Documented status codes",
         "<p>Codes marked ✓ were seen during the run. Codes marked ⚠ were seen but the spec does "
-        "not document them for that operation.</p>\n<table>\n<thead><tr><th>Operation</th>"
-        "<th>Documented (✓ seen)</th><th>Covered</th><th>Seen, undocumented</th></tr></thead>\n"
-        f"<tbody>\n{rows}\n</tbody></table>\n</section>"
+        "not document them for that operation.</p>",
+        _table(columns, rows),
     )
 
 
@@ -259,27 +276,28 @@ def _undocumented_section(result: RunResult) -> str:
             + "</td></tr>"
             for row, pointers in found.items()
         )
-        body = (
-            "<table>\n<thead><tr><th>Operation</th><th>Members (JSON pointer)</th></tr></thead>"
-            f"\n<tbody>\n{rows}\n</tbody></table>"
-        )
-    return (
-        '<section id="undocumented">\n<h2>Undocumented response properties</h2>\n'
+        body = _table(_headings("Operation", "Members (JSON pointer)"), rows)
+    return _section(
+        "undocumented",
+        "Undocumented response properties",
         "<p>Members responses carried that the documented schema does not declare. They fail "
-        f"a check only in strict mode.</p>\n{body}\n</section>"
+        "a check only in strict mode.</p>",
+        body,
     )
 
 
 def _failures_section(result: RunResult) -> str:
     failures = result.failures()
     if not failures:
-        return '<section id="failures">\n<h2>Failures</h2>\n<p>None.</p>\n</section>'
+        return _section("failures", "Failures", "<p>None.</p>")
     items = "\n".join(_failure(i, record) for i, record in enumerate(failures, start=1))
-    return (
-        '<section id="failures">\n<h2>Failures</h2>\n'
+    return _section(
+        "failures",
+        "Failures",
         f"<p>To reproduce one, set <code>{TOKEN_VARIABLE}</code> to an access token for the "
         "target (from <code>POST {base}/oauth/token</code> with client credentials) and run "
-        f"its command.</p>\n{items}\n</section>"
+        "its command.</p>",
+        items,
     )
 
 
@@ -340,11 +358,11 @@ def _tests_section(result: RunResult) -> str:
         f"<td><pre>{escape(t.message)}</pre></td></tr>"
         for t in shown
     )
-    return (
-        '<section id="tests">\n<h2>Tests not passed</h2>\n'
-        "<p>Every failure, error, skip and xfail pytest counted, with its reason.</p>\n"
-        '<table class="tests">\n<thead><tr><th>Test</th><th>Outcome</th><th>Why</th></tr>'
-        f"</thead>\n<tbody>\n{rows}\n</tbody></table>\n</section>"
+    return _section(
+        "tests",
+        "Tests not passed",
+        "<p>Every failure, error, skip and xfail pytest counted, with its reason.</p>",
+        _table(_headings("Test", "Outcome", "Why"), rows, "tests"),
     )
 
 
@@ -357,11 +375,8 @@ def _skips_section(result: RunResult) -> str:
         f"<td>{escape(r.outcome)}</td><td>{escape(r.reason)}</td></tr>"
         for r in skips
     )
-    return (
-        '<section id="skipped">\n<h2>Checks and rules skipped or not run</h2>\n<table>\n'
-        "<thead><tr><th>Operation</th><th>Check or rule</th><th>Outcome</th><th>Why</th></tr>"
-        f"</thead>\n<tbody>\n{rows}\n</tbody></table>\n</section>"
-    )
+    columns = _headings("Operation", "Check or rule", "Outcome", "Why")
+    return _section("skipped", "Checks and rules skipped or not run", _table(columns, rows))
 
 
 def _failure_anchors(result: RunResult) -> dict[tuple[str | None, str], str]:
