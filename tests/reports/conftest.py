@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 
 from conformance.openapi_checks import DESCRIBED
-from conformance.rules import RULES
-from reports.model import CheckRecord, Exchange, Observed, RunMetadata, RunResult, TestOutcome
-from tests.reports.suite_names import (
-    ERROR_SHAPE_CHECK,
-    PAST_DUE,
-    RETRY_AFTER,
-    SCHEMA_CHECK,
-    STATUS_CHECK,
-    UNAUTHORIZED,
-    UNAUTHORIZED_TEST,
+from conformance.rules import RULES, Rule
+from reports.model import (
+    CheckRecord,
+    Exchange,
+    Observed,
+    Outcome,
+    RunMetadata,
+    RunResult,
+    TestOutcome,
 )
+from tests.reports import suite_names as suite
 
 BASE_URL = "https://acme.api.identitynow.com"
 CAMPAIGN_BODY = {"name": 'It\'s "quoted" & <odd>', "description": None, "type": "MANAGER"}
@@ -79,10 +79,10 @@ def sample_records() -> list[CheckRecord]:
         CheckRecord(
             "check",
             "createCampaign",
-            SCHEMA_CHECK,
+            suite.SCHEMA_CHECK,
             "schemathesis",
             "pass",
-            documented=DESCRIBED[SCHEMA_CHECK][1],
+            documented=DESCRIBED[suite.SCHEMA_CHECK][1],
             cases=12,
             tests=["conformance/test_openapi_conformance.py::test_operation_honours_the_spec"],
             duration_ms=100.0,
@@ -90,22 +90,22 @@ def sample_records() -> list[CheckRecord]:
         CheckRecord(
             "check",
             "createCampaign",
-            STATUS_CHECK,
+            suite.STATUS_CHECK,
             "schemathesis",
             "fail",
             reason="answered 418, which the spec does not document",
-            documented=DESCRIBED[STATUS_CHECK][1],
+            documented=DESCRIBED[suite.STATUS_CHECK][1],
             cases=3,
             failures=1,
             exchange=create_campaign_exchange(),
             tests=["conformance/test_openapi_conformance.py::test_operation_honours_the_spec"],
             duration_ms=80.0,
         ),
-        CheckRecord("check", "getCampaign", SCHEMA_CHECK, "schemathesis", "pass", cases=4),
+        CheckRecord("check", "getCampaign", suite.SCHEMA_CHECK, "schemathesis", "pass", cases=4),
         CheckRecord(
             "check",
             "getActiveCampaigns",
-            SCHEMA_CHECK,
+            suite.SCHEMA_CHECK,
             "schemathesis",
             "skip",
             reason="read-only mode",
@@ -113,48 +113,42 @@ def sample_records() -> list[CheckRecord]:
         CheckRecord(
             "check",
             "getCampaign",
-            ERROR_SHAPE_CHECK,
+            suite.ERROR_SHAPE_CHECK,
             "suite",
             "not-run",
             reason="no response it applies to (4 declined)",
         ),
-        CheckRecord(
-            "rule",
-            None,
-            PAST_DUE.id,
-            PAST_DUE.kind,
-            "pass",
-            documented=PAST_DUE.sentence,
-            source=PAST_DUE.source,
-            cases=5,
-            duration_ms=900.0,
-        ),
-        CheckRecord(
-            "rule",
-            None,
-            UNAUTHORIZED.id,
-            UNAUTHORIZED.kind,
+        rule_record(suite.PAST_DUE, "pass", cases=5, duration_ms=900.0),
+        rule_record(
+            suite.UNAUTHORIZED,
             "fail",
             reason='answered the body {"message": "no"}',
-            documented=UNAUTHORIZED.sentence,
-            source=UNAUTHORIZED.source,
             cases=22,
             failures=1,
             exchange=unauthorized_exchange(),
-            tests=[UNAUTHORIZED_TEST],
+            tests=[suite.UNAUTHORIZED_TEST],
         ),
-        CheckRecord(
-            "rule",
-            None,
-            RETRY_AFTER.id,
-            RETRY_AFTER.kind,
+        rule_record(
+            suite.RETRY_AFTER,
             "error",
             reason="the test stopped (ConnectionError: connection refused)",
-            documented=RETRY_AFTER.sentence,
-            source=RETRY_AFTER.source,
             tests=["conformance/test_auth_and_errors.py::test_429_carries_retry_after"],
         ),
     ]
+
+
+def rule_record(rule: Rule, outcome: Outcome, **fields: Any) -> CheckRecord:
+    """A record of a catalogue rule, quoting its sentence and source as the suite does."""
+    return CheckRecord(
+        "rule",
+        None,
+        rule.id,
+        rule.kind,
+        outcome,
+        documented=rule.sentence,
+        source=rule.source,
+        **fields,
+    )
 
 
 def sample_tests() -> list[TestOutcome]:
@@ -163,7 +157,9 @@ def sample_tests() -> list[TestOutcome]:
         TestOutcome(
             "conformance/test_collections.py::test_paging[getActiveCampaigns]", "passed", "call"
         ),
-        TestOutcome(UNAUTHORIZED_TEST, "failed", "call", "[401] The document says: ...", 12.0),
+        TestOutcome(
+            suite.UNAUTHORIZED_TEST, "failed", "call", "[401] The document says: ...", 12.0
+        ),
         TestOutcome(
             "conformance/test_auth_and_errors.py::test_429_carries_retry_after",
             "error",

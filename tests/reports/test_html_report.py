@@ -13,15 +13,7 @@ import spec
 from conformance.openapi_checks import DESCRIBED
 from reports.html_report import render_html
 from reports.model import RunResult
-from tests.reports.suite_names import (
-    ERROR_SHAPE_CHECK,
-    PAST_DUE,
-    RETRY_AFTER,
-    SCHEMA_CHECK,
-    STATUS_CHECK,
-    UNAUTHORIZED,
-    UNAUTHORIZED_TEST,
-)
+from tests.reports import suite_names as suite
 
 SPEC_OPERATION_IDS = [operation["operationId"] for _, _, operation in spec.operations()]
 VOID_ELEMENTS = {"meta", "br", "wbr", "link", "img", "hr", "input"}
@@ -138,7 +130,7 @@ def test_matrix_has_a_row_for_each_of_the_22_operations(page: Node) -> None:
     assert len(rows) == 22
     header = [th.text for th in page.find("section", id="matrix").find_all("th", class_="check")]
     # One column per check function; the suite's own are starred.
-    assert header == [SCHEMA_CHECK, STATUS_CHECK, f"{ERROR_SHAPE_CHECK} *"]
+    assert header == [suite.SCHEMA_CHECK, suite.STATUS_CHECK, f"{suite.ERROR_SHAPE_CHECK} *"]
     # An operation nothing ran for still has its row, every cell without a record.
     cells = rows["deleteCampaignTemplate"]
     assert [cell.attrs["title"] for cell in cells] == ["no record: 0 case(s)"] * 3
@@ -163,16 +155,16 @@ def test_rule_table_has_the_sentence_outcome_and_times_exercised(page: Node) -> 
     rows = {
         row.attrs["data-rule"]: row for row in section.find_all("tr") if "data-rule" in row.attrs
     }
-    assert list(rows) == [PAST_DUE.id, UNAUTHORIZED.id, RETRY_AFTER.id]
-    past_due = rows[PAST_DUE.id].find_all("td")
-    assert PAST_DUE.sentence in past_due[0].text
-    assert PAST_DUE.source in past_due[0].text
+    assert list(rows) == [suite.PAST_DUE.id, suite.UNAUTHORIZED.id, suite.RETRY_AFTER.id]
+    past_due = rows[suite.PAST_DUE.id].find_all("td")
+    assert suite.PAST_DUE.sentence in past_due[0].text
+    assert suite.PAST_DUE.source in past_due[0].text
     assert past_due[1].attrs["title"] == "pass"
     assert past_due[2].text == "5"
-    failing = rows[UNAUTHORIZED.id].find_all("td")
+    failing = rows[suite.UNAUTHORIZED.id].find_all("td")
     assert failing[1].find("a").attrs["href"] == "#failure-2"
     assert failing[2].text == "22"
-    assert rows[RETRY_AFTER.id].find_all("td")[1].attrs["title"] == "error"
+    assert rows[suite.RETRY_AFTER.id].find_all("td")[1].attrs["title"] == "error"
 
 
 def test_status_code_coverage_table(page: Node) -> None:
@@ -203,15 +195,15 @@ def test_every_failure_says_what_was_documented_and_what_the_server_did(page: No
     failures = page.find("section", id="failures").find_all("section", class_="failure")
     assert [f.attrs["id"] for f in failures] == ["failure-1", "failure-2", "failure-3"]
     first = failures[0]
-    assert first.find("h3").text == f"createCampaign · {STATUS_CHECK} (fail)"
-    assert DESCRIBED[STATUS_CHECK][1] in first.find("dd").text
+    assert first.find("h3").text == f"createCampaign · {suite.STATUS_CHECK} (fail)"
+    assert DESCRIBED[suite.STATUS_CHECK][1] in first.find("dd").text
     assert "answered 418" in first.text
     assert "418" in first.find("strong").text
     assert "I'm a teapot" in first.find("details").text
     assert "HTTP 418" in first.find("details").text
     rule = failures[1]
-    assert rule.find("h3").text == f"rule {UNAUTHORIZED.id} (fail)"
-    assert UNAUTHORIZED.sentence in rule.find("dd").text
+    assert rule.find("h3").text == f"rule {suite.UNAUTHORIZED.id} (fail)"
+    assert suite.UNAUTHORIZED.sentence in rule.find("dd").text
     # The exchange shown is the one that decided the failure, not the last one of the test.
     assert "/v3/campaigns/2c9180835d2e5168015d32f890ca1581" in rule.find("pre", class_="curl").text
     assert "No request decided this outcome" in failures[2].text
@@ -221,7 +213,7 @@ def test_every_test_pytest_did_not_pass_is_listed_with_its_reason(page: Node) ->
     rows = page.find("section", id="tests").find("tbody").find_all("tr")
     listed = [(row.find("code").text, row.find_all("td")[0].text) for row in rows]
     assert listed == [
-        (UNAUTHORIZED_TEST, "failed"),
+        (suite.UNAUTHORIZED_TEST, "failed"),
         ("conformance/test_auth_and_errors.py::test_429_carries_retry_after", "error in setup"),
         ("conformance/test_x.py::test_read_only", "skipped in setup"),
         ("conformance/test_x.py::test_known_gap", "xfailed"),

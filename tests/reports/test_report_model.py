@@ -21,14 +21,7 @@ from reports.model import (
     spec_file_digest,
     spec_operations,
 )
-from tests.reports.suite_names import (
-    ERROR_SHAPE_CHECK,
-    PAST_DUE,
-    RETRY_AFTER,
-    SCHEMA_CHECK,
-    STATUS_CHECK,
-    UNAUTHORIZED,
-)
+from tests.reports import suite_names as suite
 
 SPEC_OPERATION_IDS = [operation["operationId"] for _, _, operation in spec.operations()]
 
@@ -46,27 +39,31 @@ def test_matrix_has_every_operation_in_spec_order_even_without_records(
 
 
 def test_matrix_columns_are_the_check_names_in_first_seen_order(sample_run: RunResult) -> None:
-    assert sample_run.operation_checks() == [SCHEMA_CHECK, STATUS_CHECK, ERROR_SHAPE_CHECK]
+    assert sample_run.operation_checks() == [
+        suite.SCHEMA_CHECK,
+        suite.STATUS_CHECK,
+        suite.ERROR_SHAPE_CHECK,
+    ]
     matrix = sample_run.matrix()
-    assert matrix["createCampaign"][STATUS_CHECK] == "fail"
-    assert matrix["getCampaign"][SCHEMA_CHECK] == "pass"
-    assert matrix["getActiveCampaigns"][SCHEMA_CHECK] == "skip"
-    assert matrix["getCampaign"][ERROR_SHAPE_CHECK] == "not-run"
-    assert matrix["completeCampaign"][SCHEMA_CHECK] is None
+    assert matrix["createCampaign"][suite.STATUS_CHECK] == "fail"
+    assert matrix["getCampaign"][suite.SCHEMA_CHECK] == "pass"
+    assert matrix["getActiveCampaigns"][suite.SCHEMA_CHECK] == "skip"
+    assert matrix["getCampaign"][suite.ERROR_SHAPE_CHECK] == "not-run"
+    assert matrix["completeCampaign"][suite.SCHEMA_CHECK] is None
 
 
 def test_rules_are_not_matrix_rows(sample_run: RunResult) -> None:
     assert [r.check for r in sample_run.rule_records()] == [
-        PAST_DUE.id,
-        UNAUTHORIZED.id,
-        RETRY_AFTER.id,
+        suite.PAST_DUE.id,
+        suite.UNAUTHORIZED.id,
+        suite.RETRY_AFTER.id,
     ]
     assert all(r.row == RUN_WIDE for r in sample_run.rule_records())
     assert RUN_WIDE not in sample_run.matrix()
 
 
 def test_an_operation_the_spec_does_not_know_still_gets_a_row(make_run, make_record) -> None:
-    run = make_run([make_record("retiredOperation", SCHEMA_CHECK, "fail")])
+    run = make_run([make_record("retiredOperation", suite.SCHEMA_CHECK, "fail")])
     assert list(run.matrix())[-1] == "retiredOperation"
     assert len(run.matrix()) == 23
 
@@ -103,7 +100,7 @@ def test_status_coverage_compares_documented_codes_with_codes_seen(
 
 def test_status_codes_of_the_deciding_exchange_count_as_seen(make_run, make_record) -> None:
     exchange = Exchange("GET", "https://t/v3/campaigns/1", status_code=503)
-    run = make_run([make_record("getCampaign", STATUS_CHECK, "fail", exchange=exchange)])
+    run = make_run([make_record("getCampaign", suite.STATUS_CHECK, "fail", exchange=exchange)])
     assert run.status_codes_seen() == {"getCampaign": {503}}
 
 
@@ -124,9 +121,9 @@ def test_status_code_ranges_and_default_document_codes(code, documented, expecte
 def test_undocumented_properties_failures_and_counts(sample_run: RunResult) -> None:
     assert sample_run.undocumented_properties() == {"getCampaign": ["/alerts/0/note", "/extra"]}
     assert [r.key for r in sample_run.failures()] == [
-        ("createCampaign", STATUS_CHECK),
-        ("rule", UNAUTHORIZED.id),
-        ("rule", RETRY_AFTER.id),
+        ("createCampaign", suite.STATUS_CHECK),
+        ("rule", suite.UNAUTHORIZED.id),
+        ("rule", suite.RETRY_AFTER.id),
     ]
     assert sample_run.outcome_counts() == {
         "pass": 3,
@@ -153,9 +150,9 @@ def test_records_refuse_unknown_kinds_outcomes_and_misplaced_operations() -> Non
     with pytest.raises(ValueError, match="record_type"):
         CheckRecord("test", "getCampaign", "x", "suite", "pass")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="names its operation"):
-        CheckRecord("rule", "getCampaign", UNAUTHORIZED.id, "auth", "pass")
+        CheckRecord("rule", "getCampaign", suite.UNAUTHORIZED.id, "auth", "pass")
     with pytest.raises(ValueError, match="names its operation"):
-        CheckRecord("check", None, SCHEMA_CHECK, "schemathesis", "pass")
+        CheckRecord("check", None, suite.SCHEMA_CHECK, "schemathesis", "pass")
 
 
 def test_the_operation_of_an_exchange_is_found_by_method_and_path_template() -> None:
