@@ -58,19 +58,20 @@ class TokenService:
         if client is None or client.client_secret != client_secret:
             raise AuthError("invalid_client")
         now = int(time.time())
+        ttl = client.token_ttl_seconds or self.ttl_seconds
         claims = {
             "sub": client.client_id,
             "tenant": client.tenant,
             "authorities": sorted(client.authorities),
             "iat": now,
-            "exp": now + self.ttl_seconds,
+            "exp": now + ttl,
             "jti": uuid.uuid4().hex,
         }
         token = jwt.encode(claims, self._key, algorithm="HS256")
         return {
             "access_token": token,
             "token_type": "bearer",
-            "expires_in": self.ttl_seconds,
+            "expires_in": ttl,
             "tenant": client.tenant,
         }
 

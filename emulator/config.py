@@ -36,6 +36,9 @@ class ClientConfig:
     tenant: str = DEFAULT_TENANT
     identity_name: str = ""
     identity_email: str = ""
+    # How long its tokens live; None: the emulator's --token-ttl. A short one lets a test see
+    # a token expire without making every client's tokens short.
+    token_ttl_seconds: int | None = None
 
     def owner_ref(self) -> dict[str, str]:
         """The identity behind the client, as a template's ownerRef shows it."""
@@ -95,7 +98,13 @@ def parse_client(text: str) -> ClientConfig:
 
 
 def make_client(
-    client_id: str, secret: str, authorities=None, tenant: str | None = None, **identity: str
+    client_id: str,
+    secret: str,
+    authorities=None,
+    tenant: str | None = None,
+    *,
+    token_ttl_seconds: int | None = None,
+    **identity: str,
 ) -> ClientConfig:
     chosen = frozenset(authorities) if authorities is not None else frozenset({"ORG_ADMIN"})
     unknown = chosen - AUTHORITIES
@@ -108,19 +117,25 @@ def make_client(
         tenant or DEFAULT_TENANT,
         identity.get("name", ""),
         identity.get("email", ""),
+        token_ttl_seconds,
     )
 
 
 def client_from_record(record: object) -> ClientConfig:
     """A client from its record as the control API's POST /emulator/clients and
-    `--clients-file` take it: {clientId, clientSecret, authorities, tenant, name, email}."""
+    `--clients-file` take it: {clientId, clientSecret, authorities, tenant, name, email,
+    tokenTtlSeconds}."""
     if not isinstance(record, dict) or not record.get("clientId") or not record.get("clientSecret"):
         raise ValueError(f"a client needs clientId and clientSecret: {json.dumps(record)}")
+    ttl = record.get("tokenTtlSeconds")
+    if ttl is not None and (not isinstance(ttl, int) or isinstance(ttl, bool) or ttl < 1):
+        raise ValueError(f"tokenTtlSeconds must be a whole number of seconds, at least 1: {ttl!r}")
     return make_client(
         str(record["clientId"]),
         str(record["clientSecret"]),
         record.get("authorities"),
         record.get("tenant"),
+        token_ttl_seconds=ttl,
         name=record.get("name", ""),
         email=record.get("email", ""),
     )

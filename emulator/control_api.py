@@ -1,7 +1,8 @@
 """The control API, outside /v3: what a test needs to steer the emulator.
 
     GET    /emulator/health
-    POST   /emulator/clients                          {clientId, clientSecret, authorities, tenant}
+    POST   /emulator/clients                          {clientId, clientSecret, authorities, tenant,
+                                                        tokenTtlSeconds}
     GET    /emulator/tenants
     POST   /emulator/tenants/{tenant}/reset
     GET    /emulator/tenants/{tenant}/clock

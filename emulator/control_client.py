@@ -86,9 +86,11 @@ class ControlClient:
         tenant: str | None = None,
         name: str = "",
         email: str = "",
+        token_ttl_seconds: int | None = None,
     ) -> dict:
         """Register (or re-register) a client; the record is the one `--clients-file` takes.
-        Without authorities the client is ORG_ADMIN; without a tenant it joins `default`."""
+        Without authorities the client is ORG_ADMIN; without a tenant it joins `default`;
+        without a token lifetime its tokens live as long as the emulator's `--token-ttl`."""
         record: dict[str, Any] = {"clientId": client_id, "clientSecret": client_secret}
         if authorities is not None:
             record["authorities"] = list(authorities)
@@ -98,6 +100,8 @@ class ControlClient:
             record["name"] = name
         if email:
             record["email"] = email
+        if token_ttl_seconds is not None:
+            record["tokenTtlSeconds"] = token_ttl_seconds
         return self.call("POST", "/clients", json=record).json()
 
     def tenants(self) -> list[str]:

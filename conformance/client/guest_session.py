@@ -28,7 +28,8 @@ Which token a request carries is chosen per request:
       case.call(base_url=f"{base}/v3", session=session, auth=WITHOUT_TOKEN)
       case.call_and_validate(base_url=..., session=session, auth=WITHOUT_TOKEN, checks=...)
 
-  Schemathesis' `ignored_auth` check does not use it: it sends its own probes (no token, then
+  Schemathesis' own calls need no switch: given the session, they get its token like any
+  request. Its `ignored_auth` check does not use the switch: it sends its own probes (no token, then
   an invalid one) through a session of its own, for security schemes of type apiKey or http
   only; the spec's scheme is oauth2, for which it sends none.
 

@@ -73,6 +73,31 @@ def test_garbage_and_expired_tokens_are_401(http):
         assert expired.json() == {"error": "JWT validation failed: JWT is expired"}
 
 
+def _grant(http, client_id: str, secret: str):
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
+    return http.post("/oauth/token", data=form)
+
+
+def test_a_client_can_be_given_its_own_token_lifetime(http):
+    record = {"clientId": "brief", "clientSecret": "pw", "tokenTtlSeconds": 1}
+    assert http.post("/emulator/clients", json=record).status_code == 201
+    brief = _grant(http, "brief", "pw").json()
+    usual = _grant(http, "conformance", "conformance-secret").json()
+    assert (brief["expires_in"], usual["expires_in"]) == (1, 3600)
+    time.sleep(1.1)
+    for grant, status in ((brief, 401), (usual, 200)):
+        bearer = {"Authorization": f"Bearer {grant['access_token']}"}
+        assert http.get("/v3/campaigns", headers=bearer).status_code == status
+
+
+@pytest.mark.parametrize("ttl", [0, -5, 1.5, "60", True])
+def test_a_token_lifetime_that_is_not_whole_seconds_is_400(http, ttl):
+    record = {"clientId": "brief", "clientSecret": "pw", "tokenTtlSeconds": ttl}
+    refused = http.post("/emulator/clients", json=record)
+    assert refused.status_code == 400 and "tokenTtlSeconds" in refused.json()["error"]
+    assert _grant(http, "brief", "pw").status_code == 401, "no client was registered"
+
+
 @pytest.fixture
 def report_admin(http):
     client = make_client("auditor", "pw", {"REPORT_ADMIN"})
