@@ -12,16 +12,7 @@ from collections.abc import Mapping
 import schemathesis
 from hypothesis import strategies as st
 
-from strategies.collection_params import (
-    CAMPAIGN_FILTER_VALUES,
-    CAMPAIGN_FILTERS,
-    CAMPAIGN_SORTERS,
-    TEMPLATE_FILTER_VALUES,
-    TEMPLATE_FILTERS,
-    TEMPLATE_SORTERS,
-    filter_expressions,
-    sorters,
-)
+from strategies import collection_params as params
 from strategies.durations import durations
 from strategies.time_zones import time_zones
 
@@ -29,10 +20,14 @@ from strategies.time_zones import time_zones
 def format_strategies() -> Mapping[str, st.SearchStrategy[str]]:
     """Each format name the spec declares, and the strategy for its values."""
     return {
-        "campaign-filters": filter_expressions(CAMPAIGN_FILTERS, CAMPAIGN_FILTER_VALUES),
-        "campaign-template-filters": filter_expressions(TEMPLATE_FILTERS, TEMPLATE_FILTER_VALUES),
-        "campaign-sorters": sorters(CAMPAIGN_SORTERS),
-        "campaign-template-sorters": sorters(TEMPLATE_SORTERS),
+        "campaign-filters": params.filter_expressions(
+            params.CAMPAIGN_FILTERS, params.CAMPAIGN_FILTER_VALUES
+        ),
+        "campaign-template-filters": params.filter_expressions(
+            params.TEMPLATE_FILTERS, params.TEMPLATE_FILTER_VALUES
+        ),
+        "campaign-sorters": params.sorters(params.CAMPAIGN_SORTERS),
+        "campaign-template-sorters": params.sorters(params.TEMPLATE_SORTERS),
         "iso8601-duration": durations(),
         "time-zone-offset": time_zones(),
     }

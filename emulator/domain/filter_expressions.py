@@ -1,7 +1,7 @@
 """Validate and evaluate V3 ``filters`` expressions against JSON-like items.
 
-Parsing lives in :mod:`emulator.domain.filter_parser` and the tree in
-:mod:`emulator.domain.filter_ast`; both are re-exported here so callers need one import.
+Parsing lives in :mod:`emulator.domain.filter_parser` (``parse_filter`` is re-exported here)
+and the tree in :mod:`emulator.domain.filter_ast`.
 
 Evaluation semantics:
 
@@ -22,32 +22,14 @@ from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from emulator.domain.filter_ast import (
-    And,
-    Comparison,
-    FilterNode,
-    ListComparison,
-    Not,
-    Or,
-    Presence,
-    Scalar,
-    format_filter,
-)
+from emulator.domain import filter_ast as ast
 from emulator.domain.filter_parser import parse_filter
 from emulator.domain.query_errors import QueryError
 
 __all__ = [
-    "And",
-    "Comparison",
-    "FilterNode",
-    "ListComparison",
-    "Not",
-    "Or",
-    "Presence",
     "QueryError",
     "check_filter_allowed",
     "evaluate",
-    "format_filter",
     "parse_filter",
     "resolve_field",
 ]
@@ -70,21 +52,23 @@ def resolve_field(item: Mapping[str, Any], field: str) -> Any:
     return current
 
 
-def check_filter_allowed(node: FilterNode, allowed: Mapping[str, AbstractSet[str]]) -> None:
+def check_filter_allowed(node: ast.FilterNode, allowed: Mapping[str, AbstractSet[str]]) -> None:
     """Raise ``QueryError("filters", ...)`` if ``node`` uses a field or operator not allowed.
 
     ``allowed`` maps each filterable field to its permitted primitive operators; the
     composite operators ``and``, ``or`` and ``not`` are always permitted.
     """
-    pending: list[FilterNode] = [node]
+    pending: list[ast.FilterNode] = [node]
     while pending:
         current = pending.pop()
         match current:
-            case And(operands) | Or(operands):
+            case ast.And(operands) | ast.Or(operands):
                 pending.extend(operands)
-            case Not(operand):
+            case ast.Not(operand):
                 pending.append(operand)
-            case Comparison(field, op) | ListComparison(field, op) | Presence(field, op):
+            case (
+                ast.Comparison(field, op) | ast.ListComparison(field, op) | ast.Presence(field, op)
+            ):
                 _check_primitive(field, op, allowed)
 
 
@@ -104,21 +88,21 @@ def _check_primitive(field: str, op: str, allowed: Mapping[str, AbstractSet[str]
         )
 
 
-def evaluate(node: FilterNode, item: Mapping[str, Any]) -> bool:
+def evaluate(node: ast.FilterNode, item: Mapping[str, Any]) -> bool:
     """Return whether ``item`` (a JSON-like mapping) matches the filter ``node``."""
     match node:
-        case And(operands):
+        case ast.And(operands):
             return all(evaluate(o, item) for o in operands)
-        case Or(operands):
+        case ast.Or(operands):
             return any(evaluate(o, item) for o in operands)
-        case Not(operand):
+        case ast.Not(operand):
             return not evaluate(operand, item)
-        case Presence(field, op):
+        case ast.Presence(field, op):
             present = resolve_field(item, field) is not None
             return present if op == "pr" else not present
-        case ListComparison(field, op, values):
+        case ast.ListComparison(field, op, values):
             return _match_list(op, resolve_field(item, field), values)
-        case Comparison(field, op, value):
+        case ast.Comparison(field, op, value):
             return _match_value(op, resolve_field(item, field), value)
     raise TypeError(f"not a filter node: {node!r}")
 
@@ -134,13 +118,13 @@ def _kind(value: Any) -> str:
     return "other"
 
 
-def _equals(actual: Any, expected: Scalar) -> bool:
+def _equals(actual: Any, expected: ast.Scalar) -> bool:
     if actual is None or expected is None:
         return False
     return _kind(actual) == _kind(expected) and actual == expected
 
 
-def _match_value(op: str, actual: Any, expected: Scalar) -> bool:
+def _match_value(op: str, actual: Any, expected: ast.Scalar) -> bool:
     if actual is None:
         return False
     if op == "eq":
@@ -155,7 +139,7 @@ def _match_value(op: str, actual: Any, expected: Scalar) -> bool:
     return actual.startswith(expected) if op == "sw" else expected in actual
 
 
-def _match_list(op: str, actual: Any, values: tuple[Scalar, ...]) -> bool:
+def _match_list(op: str, actual: Any, values: tuple[ast.Scalar, ...]) -> bool:
     if op == "in":
         return any(_equals(actual, v) for v in values)
     if not isinstance(actual, list | tuple):

@@ -22,27 +22,15 @@ import math
 import re
 from dataclasses import dataclass
 
-from emulator.domain.filter_ast import (
-    LIST_OPERATORS,
-    PRESENCE_OPERATORS,
-    PRIMITIVE_OPERATORS,
-    And,
-    Comparison,
-    FilterNode,
-    ListComparison,
-    Not,
-    Or,
-    Presence,
-    Scalar,
-)
+from emulator.domain import filter_ast as ast
 from emulator.domain.query_errors import QueryError
 
 # Nesting (parentheses and "not") is capped so hostile input cannot exhaust the Python stack.
 MAX_NESTING = 50
 
-_KEYWORD_LITERALS: dict[str, Scalar] = {"true": True, "false": False, "null": None}
-_OPERATOR_LIST = ", ".join(sorted(PRIMITIVE_OPERATORS))
-_LOWER_CASE_WORDS = PRIMITIVE_OPERATORS | {"and", "or", "not", *_KEYWORD_LITERALS}
+_KEYWORD_LITERALS: dict[str, ast.Scalar] = {"true": True, "false": False, "null": None}
+_OPERATOR_LIST = ", ".join(sorted(ast.PRIMITIVE_OPERATORS))
+_LOWER_CASE_WORDS = ast.PRIMITIVE_OPERATORS | {"and", "or", "not", *_KEYWORD_LITERALS}
 _TOKEN_RE = re.compile(
     r"(?P<ws>\s+)"
     r"|(?P<lparen>\()"
@@ -60,10 +48,10 @@ class _Token:
     kind: str  # lparen, rparen, comma, string, number, word or eof
     text: str  # source text (for error messages)
     pos: int
-    value: Scalar = None  # decoded value of string and number tokens
+    value: ast.Scalar = None  # decoded value of string and number tokens
 
 
-def parse_filter(text: str) -> FilterNode:
+def parse_filter(text: str) -> ast.FilterNode:
     """Parse ``text`` into a filter tree; raise ``QueryError("filters", ...)`` if invalid."""
     return _Parser(text).parse()
 
@@ -141,7 +129,7 @@ class _Parser:
         self._index = 0
         self._depth = 0
 
-    def parse(self) -> FilterNode:
+    def parse(self) -> ast.FilterNode:
         if self._peek().kind == "eof":
             raise _error("the filter expression is empty")
         node = self._or_expr()
@@ -175,21 +163,21 @@ class _Parser:
         if token.kind != "eof":
             raise self._fail("'and', 'or' or the end of the expression", token)
 
-    def _or_expr(self) -> FilterNode:
+    def _or_expr(self) -> ast.FilterNode:
         operands = [self._and_expr()]
         while self._at_keyword("or"):
             self._next()
             operands.append(self._and_expr())
-        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+        return operands[0] if len(operands) == 1 else ast.Or(tuple(operands))
 
-    def _and_expr(self) -> FilterNode:
+    def _and_expr(self) -> ast.FilterNode:
         operands = [self._unary()]
         while self._at_keyword("and"):
             self._next()
             operands.append(self._unary())
-        return operands[0] if len(operands) == 1 else And(tuple(operands))
+        return operands[0] if len(operands) == 1 else ast.And(tuple(operands))
 
-    def _unary(self) -> FilterNode:
+    def _unary(self) -> ast.FilterNode:
         token = self._peek()
         if token.kind == "lparen" or (token.kind == "word" and token.text == "not"):
             self._depth += 1
@@ -197,33 +185,33 @@ class _Parser:
                 limit = f"the expression nests deeper than {MAX_NESTING} levels"
                 raise _error(f"at position {token.pos}: {limit}")
             self._next()
-            node = Not(self._unary()) if token.kind == "word" else self._group(token)
+            node = ast.Not(self._unary()) if token.kind == "word" else self._group(token)
             self._depth -= 1
             return node
         if token.kind == "word":
             return self._primitive()
         raise self._fail("a field name, 'not' or '('", token)
 
-    def _group(self, opening: _Token) -> FilterNode:
+    def _group(self, opening: _Token) -> ast.FilterNode:
         node = self._or_expr()
         closing = self._next()
         if closing.kind != "rparen":
             raise self._fail(f"')' to close the '(' at position {opening.pos}", closing)
         return node
 
-    def _primitive(self) -> FilterNode:
+    def _primitive(self) -> ast.FilterNode:
         field = self._next().text
         token = self._next()
         op = token.text
-        if token.kind != "word" or op not in PRIMITIVE_OPERATORS:
+        if token.kind != "word" or op not in ast.PRIMITIVE_OPERATORS:
             raise self._fail(f"an operator ({_OPERATOR_LIST}) after field '{field}'", token)
-        if op in PRESENCE_OPERATORS:
-            return Presence(field, op)
-        if op in LIST_OPERATORS:
-            return ListComparison(field, op, self._literal_list(op))
-        return Comparison(field, op, self._literal())
+        if op in ast.PRESENCE_OPERATORS:
+            return ast.Presence(field, op)
+        if op in ast.LIST_OPERATORS:
+            return ast.ListComparison(field, op, self._literal_list(op))
+        return ast.Comparison(field, op, self._literal())
 
-    def _literal_list(self, op: str) -> tuple[Scalar, ...]:
+    def _literal_list(self, op: str) -> tuple[ast.Scalar, ...]:
         opening = self._next()
         if opening.kind != "lparen":
             raise self._fail(f"'(' to start the value list of '{op}'", opening)
@@ -236,7 +224,7 @@ class _Parser:
             raise self._fail(f"',' or ')' in the value list of '{op}'", closing)
         return tuple(values)
 
-    def _literal(self) -> Scalar:
+    def _literal(self) -> ast.Scalar:
         token = self._next()
         if token.kind in ("string", "number"):
             return token.value

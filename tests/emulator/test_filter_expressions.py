@@ -8,18 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from emulator.domain import filter_ast as ast
 from emulator.domain.filter_expressions import (
-    And,
-    Comparison,
-    FilterNode,
-    ListComparison,
-    Not,
-    Or,
-    Presence,
     QueryError,
     check_filter_allowed,
     evaluate,
-    format_filter,
     parse_filter,
 )
 from emulator.domain.filter_parser import MAX_NESTING
@@ -41,12 +34,12 @@ def matches(text: str, item: dict[str, Any]) -> bool:
 
 
 def test_parses_simple_comparison() -> None:
-    assert parse_filter('name eq "Q1"') == Comparison("name", "eq", "Q1")
+    assert parse_filter('name eq "Q1"') == ast.Comparison("name", "eq", "Q1")
 
 
 def test_string_escapes_are_decoded() -> None:
     node = parse_filter(r'name eq "say \"hi\" \\ bye"')
-    assert node == Comparison("name", "eq", 'say "hi" \\ bye')
+    assert node == ast.Comparison("name", "eq", 'say "hi" \\ bye')
 
 
 @pytest.mark.parametrize("escape", [r"\n", r"\t", r"\u0041", "\\"])
@@ -57,39 +50,45 @@ def test_other_escapes_are_rejected(escape: str) -> None:
 
 def test_and_binds_tighter_than_or() -> None:
     node = parse_filter('a eq "1" or b eq "2" and c eq "3"')
-    assert node == Or(
-        (Comparison("a", "eq", "1"), And((Comparison("b", "eq", "2"), Comparison("c", "eq", "3"))))
+    assert node == ast.Or(
+        (
+            ast.Comparison("a", "eq", "1"),
+            ast.And((ast.Comparison("b", "eq", "2"), ast.Comparison("c", "eq", "3"))),
+        )
     )
 
 
 def test_parentheses_override_precedence() -> None:
     node = parse_filter('(a eq "1" or b eq "2") and c eq "3"')
-    assert node == And(
-        (Or((Comparison("a", "eq", "1"), Comparison("b", "eq", "2"))), Comparison("c", "eq", "3"))
+    assert node == ast.And(
+        (
+            ast.Or((ast.Comparison("a", "eq", "1"), ast.Comparison("b", "eq", "2"))),
+            ast.Comparison("c", "eq", "3"),
+        )
     )
 
 
 def test_not_binds_tighter_than_and() -> None:
     node = parse_filter("not a pr and b isnull")
-    assert node == And((Not(Presence("a", "pr")), Presence("b", "isnull")))
+    assert node == ast.And((ast.Not(ast.Presence("a", "pr")), ast.Presence("b", "isnull")))
 
 
 def test_not_with_parenthesised_group() -> None:
     node = parse_filter('not (a eq "1" or b eq "2")')
-    assert node == Not(Or((Comparison("a", "eq", "1"), Comparison("b", "eq", "2"))))
+    assert node == ast.Not(ast.Or((ast.Comparison("a", "eq", "1"), ast.Comparison("b", "eq", "2"))))
 
 
 def test_literals_and_lists() -> None:
-    assert parse_filter("a eq true") == Comparison("a", "eq", True)
+    assert parse_filter("a eq true") == ast.Comparison("a", "eq", True)
     assert parse_filter("a ne null").value is None  # type: ignore[union-attr]
-    assert repr(parse_filter("a gt -1.5e2")) == repr(Comparison("a", "gt", -150.0))
-    assert repr(parse_filter("a ge 7")) == repr(Comparison("a", "ge", 7))
+    assert repr(parse_filter("a gt -1.5e2")) == repr(ast.Comparison("a", "gt", -150.0))
+    assert repr(parse_filter("a ge 7")) == repr(ast.Comparison("a", "ge", 7))
     node = parse_filter('id in ("x", "y" ,"z")')
-    assert node == ListComparison("id", "in", ("x", "y", "z"))
+    assert node == ast.ListComparison("id", "in", ("x", "y", "z"))
 
 
 def test_dotted_field_names() -> None:
-    assert parse_filter('campaign.name sw "Q"') == Comparison("campaign.name", "sw", "Q")
+    assert parse_filter('campaign.name sw "Q"') == ast.Comparison("campaign.name", "sw", "Q")
 
 
 def test_upper_case_operator_is_a_syntax_error() -> None:
@@ -140,7 +139,7 @@ def test_deep_nesting_is_a_query_error_not_a_recursion_error() -> None:
         parse_filter("(" * 10_000 + "a pr" + ")" * 10_000)
     with pytest.raises(QueryError, match="nests deeper"):
         parse_filter("not " * (MAX_NESTING + 1) + "a pr")
-    assert parse_filter("(" * MAX_NESTING + "a pr" + ")" * MAX_NESTING) == Presence("a", "pr")
+    assert parse_filter("(" * MAX_NESTING + "a pr" + ")" * MAX_NESTING) == ast.Presence("a", "pr")
 
 
 def test_long_flat_chains_do_not_recurse() -> None:
@@ -254,25 +253,25 @@ SCALARS = st.one_of(
 )
 PRIMITIVES = st.one_of(
     st.builds(
-        Comparison,
+        ast.Comparison,
         FIELDS,
         st.sampled_from(["eq", "ne", "gt", "ge", "lt", "le", "sw", "co"]),
         SCALARS,
     ),
     st.builds(
-        ListComparison,
+        ast.ListComparison,
         FIELDS,
         st.sampled_from(["in", "ca"]),
         st.lists(SCALARS, min_size=1, max_size=3).map(tuple),
     ),
-    st.builds(Presence, FIELDS, st.sampled_from(["pr", "isnull"])),
+    st.builds(ast.Presence, FIELDS, st.sampled_from(["pr", "isnull"])),
 )
-FILTER_TREES: st.SearchStrategy[FilterNode] = st.recursive(
+FILTER_TREES: st.SearchStrategy[ast.FilterNode] = st.recursive(
     PRIMITIVES,
     lambda children: st.one_of(
-        st.builds(Not, children),
-        st.builds(And, st.lists(children, min_size=2, max_size=3).map(tuple)),
-        st.builds(Or, st.lists(children, min_size=2, max_size=3).map(tuple)),
+        st.builds(ast.Not, children),
+        st.builds(ast.And, st.lists(children, min_size=2, max_size=3).map(tuple)),
+        st.builds(ast.Or, st.lists(children, min_size=2, max_size=3).map(tuple)),
     ),
     max_leaves=8,
 )
@@ -283,9 +282,9 @@ FILTER_WORDS = st.sampled_from(
 
 
 @given(FILTER_TREES)
-def test_printed_tree_parses_back_to_the_same_tree(node: FilterNode) -> None:
+def test_printed_tree_parses_back_to_the_same_tree(node: ast.FilterNode) -> None:
     # repr() also distinguishes 1 from 1.0 and True, which == would not.
-    assert repr(parse_filter(format_filter(node))) == repr(node)
+    assert repr(parse_filter(ast.format_filter(node))) == repr(node)
 
 
 @given(st.lists(FILTER_WORDS, max_size=12).map(" ".join) | st.text(max_size=30))

@@ -8,47 +8,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import spec
+from emulator.domain import filter_ast as ast
 from emulator.domain.collection_query import QueryError, parse_filter, parse_sorters
-from emulator.domain.filter_ast import (
-    And,
-    Comparison,
-    FilterNode,
-    ListComparison,
-    Not,
-    Or,
-    Presence,
-)
 from emulator.domain.filter_expressions import check_filter_allowed
-from strategies import (
-    CAMPAIGN_FILTER_VALUES,
-    CAMPAIGN_FILTERS,
-    CAMPAIGN_SORTERS,
-    TEMPLATE_FILTER_VALUES,
-    TEMPLATE_FILTERS,
-    TEMPLATE_SORTERS,
-    filter_expressions,
-    invalid_filter_expressions,
-    invalid_sorters,
-    sorters,
-)
-from strategies.collection_params import FILTER_STRINGS, quoted
+from strategies import collection_params as params
 
 ENDPOINTS = [
-    pytest.param(CAMPAIGN_FILTERS, CAMPAIGN_FILTER_VALUES, id="campaigns"),
-    pytest.param(TEMPLATE_FILTERS, TEMPLATE_FILTER_VALUES, id="templates"),
-    pytest.param(TEMPLATE_FILTERS, None, id="templates-any-string"),
+    pytest.param(params.CAMPAIGN_FILTERS, params.CAMPAIGN_FILTER_VALUES, id="campaigns"),
+    pytest.param(params.TEMPLATE_FILTERS, params.TEMPLATE_FILTER_VALUES, id="templates"),
+    pytest.param(params.TEMPLATE_FILTERS, None, id="templates-any-string"),
 ]
 SORTERS = [
-    pytest.param(CAMPAIGN_SORTERS, id="campaigns"),
-    pytest.param(TEMPLATE_SORTERS, id="templates"),
+    pytest.param(params.CAMPAIGN_SORTERS, id="campaigns"),
+    pytest.param(params.TEMPLATE_SORTERS, id="templates"),
 ]
 
 
-def primitives(node: FilterNode) -> list[Comparison | ListComparison | Presence]:
+def primitives(node: ast.FilterNode) -> list[ast.Comparison | ast.ListComparison | ast.Presence]:
     match node:
-        case And(operands) | Or(operands):
+        case ast.And(operands) | ast.Or(operands):
             return [p for operand in operands for p in primitives(operand)]
-        case Not(operand):
+        case ast.Not(operand):
             return primitives(operand)
     return [node]
 
@@ -63,17 +43,17 @@ def test_documented_fields_are_the_spec_extensions():
     templates = {
         p["name"]: p for p in raw["/campaign-templates"]["get"]["parameters"] if "name" in p
     }
-    assert as_sets(CAMPAIGN_FILTERS) == as_sets(campaigns["filters"]["x-filterable"])
-    assert as_sets(TEMPLATE_FILTERS) == as_sets(templates["filters"]["x-filterable"])
-    assert list(CAMPAIGN_SORTERS) == campaigns["sorters"]["x-sortable"]
-    assert list(TEMPLATE_SORTERS) == templates["sorters"]["x-sortable"]
+    assert as_sets(params.CAMPAIGN_FILTERS) == as_sets(campaigns["filters"]["x-filterable"])
+    assert as_sets(params.TEMPLATE_FILTERS) == as_sets(templates["filters"]["x-filterable"])
+    assert list(params.CAMPAIGN_SORTERS) == campaigns["sorters"]["x-sortable"]
+    assert list(params.TEMPLATE_SORTERS) == templates["sorters"]["x-sortable"]
 
 
 @pytest.mark.parametrize(("allowed", "values"), ENDPOINTS)
 @settings(max_examples=60)
 @given(data=st.data())
 def test_filters_parse_and_use_only_documented_fields_and_operators(allowed, values, data):
-    expression = data.draw(filter_expressions(allowed, values))
+    expression = data.draw(params.filter_expressions(allowed, values))
     tree = parse_filter(expression)
     check_filter_allowed(tree, as_sets(allowed))
     for primitive in primitives(tree):
@@ -81,16 +61,16 @@ def test_filters_parse_and_use_only_documented_fields_and_operators(allowed, val
 
 
 @settings(max_examples=60)
-@given(text=FILTER_STRINGS)
+@given(text=params.FILTER_STRINGS)
 def test_quoted_strings_read_back_as_the_same_text(text):
-    assert parse_filter(f"name eq {quoted(text)}") == Comparison("name", "eq", text)
+    assert parse_filter(f"name eq {params.quoted(text)}") == ast.Comparison("name", "eq", text)
 
 
 @pytest.mark.parametrize(("allowed", "values"), ENDPOINTS)
 @settings(max_examples=80)
 @given(data=st.data())
 def test_invalid_filters_fail_for_the_kind_they_name(allowed, values, data):
-    expression, kind = data.draw(invalid_filter_expressions(allowed, values))
+    expression, kind = data.draw(params.invalid_filter_expressions(allowed, values))
     if kind == "syntax":
         with pytest.raises(QueryError):
             parse_filter(expression)
@@ -112,7 +92,7 @@ def test_invalid_filters_fail_for_the_kind_they_name(allowed, values, data):
 @settings(max_examples=40)
 @given(data=st.data())
 def test_sorters_parse_with_distinct_documented_fields(allowed, data):
-    text = data.draw(sorters(allowed))
+    text = data.draw(params.sorters(allowed))
     keys = parse_sorters(text, set(allowed))
     assert len({key.field for key in keys}) == len(keys) == len(text.split(","))
 
@@ -121,7 +101,7 @@ def test_sorters_parse_with_distinct_documented_fields(allowed, data):
 @settings(max_examples=60)
 @given(data=st.data())
 def test_invalid_sorters_fail_for_the_kind_they_name(allowed, data):
-    text, kind = data.draw(invalid_sorters(allowed))
+    text, kind = data.draw(params.invalid_sorters(allowed))
     with pytest.raises(QueryError):
         parse_sorters(text, set(allowed))
     fields = [part.removeprefix("-") for part in text.split(",")]
