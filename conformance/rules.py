@@ -46,7 +46,7 @@ def _sortable(operation_id: str) -> str:
 
 _RULES = [
     Rule(
-        "created-pending-then-staged",
+        "background-transitions",
         "Create, activate, complete and delete are accepted and then finish in the background "
         "(statuses PENDING -> STAGED, ACTIVATING -> ACTIVE, COMPLETING -> COMPLETED).",
         DESIGN,

@@ -74,7 +74,7 @@ class SuiteApi:
             # Every poll exercises the rule, so how fast the target moves on changes no count.
             expect(
                 status in wanted or status in passing,
-                "created-pending-then-staged",
+                "background-transitions",
                 f"campaign {campaign_id} went to {status}, expected {sorted(passing)} then "
                 f"{sorted(wanted)}",
             )

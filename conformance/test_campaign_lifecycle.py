@@ -61,7 +61,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
         created = self.api.ok("createCampaign", body=body)
         expect(
             created.get("status") in ("PENDING", "STAGED"),
-            "created-pending-then-staged",
+            "background-transitions",
             f"answered status {created.get('status')}",
         )
         self.api.wait_for_status(created["id"], {"STAGED"}, {"PENDING"})
@@ -231,7 +231,7 @@ class CampaignLifecycle(RuleBasedStateMachine):
 
 
 @pytest.mark.rules(
-    "created-pending-then-staged",
+    "background-transitions",
     "activate-only-staged",
     "activate-future-deadline",
     "complete-past-due",
@@ -311,7 +311,7 @@ def test_reassign_moves_only_the_campaigns_own_certifications(suite_api, target,
 
 
 @pytest.mark.rules(
-    "created-pending-then-staged",
+    "background-transitions",
     "activate-future-deadline",
     "patch-staged",
     "patch-answer",
@@ -332,7 +332,7 @@ def test_documented_lifecycle_walkthrough(suite_api, target, writable):
     created = suite_api.create_campaign(type="MANAGER", deadline=in_days(30, now))
     expect(
         created.get("status") in ("PENDING", "STAGED"),
-        "created-pending-then-staged",
+        "background-transitions",
         f"answered status {created.get('status')}",
     )
     campaign = created["id"]

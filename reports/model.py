@@ -98,6 +98,11 @@ class Exchange:
         )
 
 
+# Rule ids that were renamed, old -> new, so a run written before the rename still diffs
+# against one written after (the rule is the same; its id now says what it covers).
+RENAMED_RULES = {"created-pending-then-staged": "background-transitions"}
+
+
 @dataclass(frozen=True)
 class CheckRecord:
     """The outcome of one check on one operation, or of one documented rule.
@@ -139,7 +144,9 @@ class CheckRecord:
     @property
     def key(self) -> tuple[str, str]:
         """What the diff keys on: ("rule", rule id) or (operation id, check name)."""
-        return ("rule", self.check) if self.record_type == "rule" else (self.row, self.check)
+        if self.record_type == "rule":
+            return ("rule", RENAMED_RULES.get(self.check, self.check))
+        return (self.row, self.check)
 
 
 @dataclass(frozen=True)

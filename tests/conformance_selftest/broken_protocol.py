@@ -152,7 +152,7 @@ MUTATIONS = [
         name="staged-reported-as-ready",
         does="answers STAGED campaigns as READY (not in the status enum)",
         apply=_staged_reported_as_ready,
-        caught_by=rule("created-pending-then-staged"),
+        caught_by=rule("background-transitions"),
         selection=(CAMPAIGN_WALKTHROUGH,),
     ),
     Mutation(

@@ -136,6 +136,21 @@ def test_fixed_and_newly_running_are_not_regressions(make_run, make_record):
     assert text.endswith("Result: no regressions.")
 
 
+def test_a_renamed_rule_diffs_as_the_same_rule(make_run, make_record) -> None:
+    """A run written before a rule id was renamed compares with one written after: the old
+    id is read as the new one, so nothing "stopped running" and a new failure names it."""
+    renamed = replace(
+        make_record(None, "background-transitions", "pass"), check="created-pending-then-staged"
+    )
+    before = make_run([renamed])
+    assert not compare_runs(
+        before, make_run([make_record(None, "background-transitions", "pass")])
+    ).changed
+    diff = compare_runs(before, make_run([make_record(None, "background-transitions", "fail")]))
+    assert [c.name for c in diff.new_failures] == ["background-transitions"]
+    assert diff.stopped_running == []
+
+
 def test_a_newly_seen_server_error_regresses_other_new_codes_do_not(make_run):
     before = make_run([], observed={"getCampaign": Observed((200, 404))})
     after = make_run([], observed={"getCampaign": Observed((200, 400, 503))})
