@@ -19,14 +19,25 @@ DEFAULT_ACTION = "APPROVE"
 
 def close_overdue(action: str = DEFAULT_ACTION, now: datetime | None = None) -> list[str]:
     """Complete every ACTIVE campaign whose deadline has passed; return their ids."""
-    now = now or datetime.now(UTC)
-    closed = []
     with ApiClient(Configuration()) as client:
         api = CertificationCampaignsApi(client)
-        for campaign in api.get_active_campaigns(filters='status eq "ACTIVE"'):
-            slim = campaign.actual_instance
-            if slim.deadline is not None and slim.deadline <= now:
-                options = CampaignCompleteOptions(autoCompleteAction=action)
-                api.complete_campaign(id=slim.id, campaign_complete_options=options)
-                closed.append(slim.id)
-    return closed
+        overdue = overdue_campaign_ids(api, now or datetime.now(UTC))
+        for campaign_id in overdue:
+            complete(api, campaign_id, action)
+    return overdue
+
+
+def overdue_campaign_ids(api: CertificationCampaignsApi, now: datetime) -> list[str]:
+    """The ACTIVE campaigns whose deadline has passed."""
+    overdue = []
+    for campaign in api.get_active_campaigns(filters='status eq "ACTIVE"'):
+        slim = campaign.actual_instance
+        if slim.deadline is not None and slim.deadline <= now:
+            overdue.append(slim.id)
+    return overdue
+
+
+def complete(api: CertificationCampaignsApi, campaign_id: str, action: str) -> None:
+    """Complete one campaign, deciding its open items with `action`."""
+    options = CampaignCompleteOptions(autoCompleteAction=action)
+    api.complete_campaign(id=campaign_id, campaign_complete_options=options)

@@ -1,5 +1,7 @@
 import sys
 from pathlib import Path
 
-# The example client lives one folder up; a real project would install it.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The example client lives one folder up, the sound client whose pieces it reuses beside it;
+# a real project would install them.
+EXAMPLES = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(EXAMPLES / "buggy_closer"), str(EXAMPLES / "campaign_closer")]
