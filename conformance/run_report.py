@@ -74,6 +74,12 @@ class RunCollector:
         tally = item.stash.get(_TALLY, TestTally())
         data: dict[str, Any] = {
             "rules": [rule for mark in item.iter_markers("rules") for rule in mark.args],
+            "drawn": [
+                rule
+                for mark in item.iter_markers("rules")
+                if mark.kwargs.get("drawn")
+                for rule in mark.args
+            ],
             "checks": [check for mark in item.iter_markers("checks") for check in mark.args],
             "operation": _operation_param(item),
             "tally": tally.to_data(),
@@ -139,7 +145,7 @@ class RunCollector:
             elif exercised:
                 part = _Part("pass", exercised)
             else:
-                part = _Part("not-run", reason="declared but never exercised in this test")
+                part = _Part("not-run", reason=_unexercised_reason(rule_id, data))
             part.test, part.duration_ms = report.nodeid, duration
             self.rule_parts.setdefault(rule_id, []).append(part)
         judged = tally["checks"]
@@ -232,6 +238,14 @@ def _reason(outcome: str, deciding: _Part, parts: list[_Part]) -> str:
     if outcome in ("skip", "not-run"):  # every reason it did not run, e.g. per test mode
         return "; ".join(dict.fromkeys(p.reason for p in parts if p.outcome in ("skip", "not-run")))
     return deciding.reason
+
+
+def _unexercised_reason(rule_id: str, data: dict) -> str:
+    """Why a rule a test declares has no exercise from it: a state machine's steps are drawn
+    by hypothesis (the walkthroughs carry the promise), anything else is a blind spot."""
+    if rule_id in data.get("drawn", ()):
+        return "not drawn by this state machine in this run (its walkthrough checks it)"
+    return "declared but never exercised in this test"
 
 
 def _stopped(report: pytest.TestReport, category: str):
