@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -121,27 +122,32 @@ def update(tenant: Tenant, campaign_id: str, operations: list[Document]) -> Docu
 
 def activate(tenant: Tenant, campaign_id: str, options: Document | None) -> None:
     """STAGED with a future deadline -> ACTIVATING -> ACTIVE (certifications are created)."""
-    document = find_document(tenant, campaign_id)
-    deadline = _parse_deadline(document.get("deadline"))
-    try:
-        status = lifecycle.begin_activation(document["status"], deadline, tenant.now())
-    except lifecycle.LifecycleError as error:
-        raise InvalidRequest(error.message, field=_field_of(error)) from error
+    document, status = _begin(tenant, campaign_id, lifecycle.begin_activation)
     document.setdefault("_meta", {})["timeZone"] = (options or {}).get("timeZone", "Z")
     _start_work(tenant, document, status)
 
 
 def complete(tenant: Tenant, campaign_id: str, options: Document | None) -> None:
     """ACTIVE and past due -> COMPLETING -> COMPLETED, deciding open items per the option."""
-    document = find_document(tenant, campaign_id)
-    deadline = _parse_deadline(document.get("deadline"))
-    try:
-        status = lifecycle.begin_completion(document["status"], deadline, tenant.now())
-    except lifecycle.LifecycleError as error:
-        raise InvalidRequest(error.message, field=_field_of(error)) from error
+    document, status = _begin(tenant, campaign_id, lifecycle.begin_completion)
     action = (options or {}).get("autoCompleteAction", "APPROVE")
     document.setdefault("_meta", {})["autoCompleteAction"] = action
     _start_work(tenant, document, status)
+
+
+def _begin(
+    tenant: Tenant,
+    campaign_id: str,
+    transition: Callable[[str, datetime | None, datetime], str],
+) -> tuple[Document, str]:
+    """The campaign and the transitional status `transition` (a lifecycle.begin_* rule) moves
+    it to now; 400 naming the status or the deadline when the rule refuses."""
+    document = find_document(tenant, campaign_id)
+    deadline = _parse_deadline(document.get("deadline"))
+    try:
+        return document, transition(document["status"], deadline, tenant.now())
+    except lifecycle.LifecycleError as error:
+        raise InvalidRequest(error.message, field=_field_of(error)) from error
 
 
 def delete(tenant: Tenant, campaign_ids: list[str]) -> None:

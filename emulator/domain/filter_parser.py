@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from emulator.domain import filter_ast as ast
@@ -164,18 +165,23 @@ class _Parser:
             raise self._fail("'and', 'or' or the end of the expression", token)
 
     def _or_expr(self) -> ast.FilterNode:
-        operands = [self._and_expr()]
-        while self._at_keyword("or"):
-            self._next()
-            operands.append(self._and_expr())
-        return operands[0] if len(operands) == 1 else ast.Or(tuple(operands))
+        return self._joined("or", self._and_expr, ast.Or)
 
     def _and_expr(self) -> ast.FilterNode:
-        operands = [self._unary()]
-        while self._at_keyword("and"):
+        return self._joined("and", self._unary, ast.And)
+
+    def _joined(
+        self,
+        keyword: str,
+        operand: Callable[[], ast.FilterNode],
+        node: type[ast.And] | type[ast.Or],
+    ) -> ast.FilterNode:
+        """`operand (keyword operand)*`: a lone operand as it is, several joined by `node`."""
+        operands = [operand()]
+        while self._at_keyword(keyword):
             self._next()
-            operands.append(self._unary())
-        return operands[0] if len(operands) == 1 else ast.And(tuple(operands))
+            operands.append(operand())
+        return operands[0] if len(operands) == 1 else node(tuple(operands))
 
     def _unary(self) -> ast.FilterNode:
         token = self._peek()
