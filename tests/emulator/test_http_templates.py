@@ -18,15 +18,18 @@ SCHEDULE = {
 }
 
 
-def make_template(api, **fields) -> dict:
-    body = {
+def template_body(**fields) -> dict:
+    return {
         "name": "Template",
         "description": "A template",
         "deadlineDuration": "P2W",
         "campaign": {"name": "Campaign %Y", "description": "Made on %F", "type": "MANAGER"},
+        **fields,
     }
-    body.update(fields)
-    return api.ok("createCampaignTemplate", body=body)
+
+
+def make_template(api, **fields) -> dict:
+    return api.ok("createCampaignTemplate", body=template_body(**fields))
 
 
 def test_create_fills_owner_created_modified_and_scheduled(api):
@@ -39,26 +42,14 @@ def test_create_fills_owner_created_modified_and_scheduled(api):
 
 
 def test_template_campaign_follows_the_campaign_rules(api):
-    body = {
-        "name": "t",
-        "description": "d",
-        "campaign": {"name": "c", "description": "d", "type": "SEARCH"},
-    }
+    body = template_body(campaign={"name": "c", "description": "d", "type": "SEARCH"})
     response = api.call("createCampaignTemplate", body=body)
     assert response.status_code == 400
     assert "searchCampaignInfo" in response.json()["causes"][0]["text"]
 
 
 def test_create_rejects_a_malformed_deadline_duration(api):
-    response = api.call(
-        "createCampaignTemplate",
-        body={
-            "name": "t",
-            "description": "d",
-            "deadlineDuration": "two weeks",
-            "campaign": {"name": "c", "description": "d", "type": "MANAGER"},
-        },
-    )
+    response = api.call("createCampaignTemplate", body=template_body(deadlineDuration="two weeks"))
     assert response.status_code == 400
     assert "deadlineDuration" in response.json()["causes"][0]["text"]
 

@@ -18,6 +18,11 @@ from sailpoint.v3 import models
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 
 
+def pinned(raises: type[BaseException], reason: str) -> pytest.MarkDecorator:
+    """A known fault, pinned as a strict expected failure of this exception type."""
+    return pytest.mark.xfail(strict=True, raises=raises, reason=reason)
+
+
 def partial_campaign(name: str) -> models.Campaign:
     body = {"name": name, "description": "pinned", "type": "MANAGER"}
     return models.Campaign.from_json(json.dumps(body))
@@ -26,12 +31,10 @@ def partial_campaign(name: str) -> models.Campaign:
 def test_sdk_create_campaign_returns_the_campaign(request, api, sdk_tenant):
     if sdk_tenant.profile == "documented":
         request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                raises=AssertionError,
-                reason="known drift 9: the documents answer createCampaign with 200, the SDK "
-                "maps only 202 (the published answer) to Campaign, so create_campaign() "
-                "returns None",
+            pinned(
+                AssertionError,
+                "known drift 9: the documents answer createCampaign with 200, the SDK maps only "
+                "202 (the published answer) to Campaign, so create_campaign() returns None",
             )
         )
     name = f"SDK create {time.monotonic_ns()}"
@@ -39,10 +42,9 @@ def test_sdk_create_campaign_returns_the_campaign(request, api, sdk_tenant):
     assert isinstance(created, models.Campaign) and created.name == name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="SDK defect 2: GetCampaign200Response tries SlimCampaign first and SlimCampaign "
+@pinned(
+    AssertionError,
+    "SDK defect 2: GetCampaign200Response tries SlimCampaign first and SlimCampaign "
     "accepts any Campaign, so get_campaign(detail='FULL') drops every non-slim member",
 )
 def test_sdk_get_campaign_full_is_a_campaign(api, sdk_tenant):
@@ -52,10 +54,9 @@ def test_sdk_get_campaign_full_is_a_campaign(api, sdk_tenant):
     assert isinstance(full, models.Campaign)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="SDK defect 3: a JsonPatchOperationValue holding a list cannot be serialized "
+@pinned(
+    AttributeError,
+    "SDK defect 3: a JsonPatchOperationValue holding a list cannot be serialized "
     "(ArrayInner.to_dict() returns the bare item, sanitize_for_serialization calls .items())",
 )
 def test_sdk_patches_a_list_value(api, sdk_tenant):
