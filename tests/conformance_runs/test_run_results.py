@@ -1,7 +1,8 @@
 """What a run's results.json holds, proved on real runs against the emulator: a record per
 operation x check for the schemathesis checks, one per documented rule with its sentence, no
-record that passes without having judged anything; two seeded clean runs that do not differ;
-and a diff that names a broken rule by its id."""
+record that passes without having judged anything (on the session's guest run of the whole
+suite, conftest.py); two seeded clean runs that do not differ; and a diff that names a broken
+rule by its id."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from conformance_process import REPO
 
 import spec
@@ -22,7 +22,8 @@ from reports.__main__ import main as reports_main
 from reports.diff import compare_runs
 from reports.diff_text import format_markdown
 from reports.results_json import load_results
-from tests.conformance_runs.suite_run import SuiteRun, run_suite
+from tests.conformance_runs.suite_run import run_suite
+from tests.conformance_runs.tenant_runs import GUEST_RUN, GuestRun
 
 CLIENT = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 SEED = "20261129"
@@ -35,21 +36,18 @@ SEEDED_SUBSET = (
 )
 
 
-@pytest.fixture(scope="module")
-def full_run(tmp_path_factory) -> SuiteRun:
-    """The whole suite against the embedded emulator, as `pytest conformance` runs it."""
-    return run_suite(tmp_path_factory.mktemp("full"), "--seed", SEED)
+@GUEST_RUN
+def test_the_full_run_passes_and_its_files_count_what_pytest_counts(guest_run: GuestRun):
+    run = guest_run.suite
+    assert run.process.returncode == 0, run.output[-3000:]
+    result = load_results(run.folder / "results.json")
+    assert result.test_counts() == run.pytest_counts()
+    assert result.metadata.seed == guest_run.seed
 
 
-def test_the_full_run_passes_and_its_files_count_what_pytest_counts(full_run: SuiteRun):
-    assert full_run.process.returncode == 0, full_run.output[-3000:]
-    result = load_results(full_run.folder / "results.json")
-    assert result.test_counts() == full_run.pytest_counts()
-    assert result.metadata.seed == int(SEED)
-
-
-def test_at_least_five_schemathesis_checks_on_each_of_the_22_operations(full_run: SuiteRun):
-    result = load_results(full_run.folder / "results.json")
+@GUEST_RUN
+def test_at_least_five_schemathesis_checks_on_each_of_the_22_operations(guest_run: GuestRun):
+    result = load_results(guest_run.suite.folder / "results.json")
     checks = defaultdict(set)
     for record in result.check_records():
         if record.kind == "schemathesis":
@@ -66,8 +64,9 @@ def test_at_least_five_schemathesis_checks_on_each_of_the_22_operations(full_run
     }
 
 
-def test_one_record_per_documented_rule_with_its_sentence(full_run: SuiteRun):
-    result = load_results(full_run.folder / "results.json")
+@GUEST_RUN
+def test_one_record_per_documented_rule_with_its_sentence(guest_run: GuestRun):
+    result = load_results(guest_run.suite.folder / "results.json")
     rules = result.rule_records()
     assert [r.check for r in rules] == list(RULE_IDS)
     assert len(RULE_IDS) >= 15
@@ -79,8 +78,9 @@ def test_one_record_per_documented_rule_with_its_sentence(full_run: SuiteRun):
     assert len(exercised) >= 15, [(r.check, r.outcome, r.reason) for r in rules]
 
 
-def test_no_record_passes_without_having_judged_anything(full_run: SuiteRun):
-    result = load_results(full_run.folder / "results.json")
+@GUEST_RUN
+def test_no_record_passes_without_having_judged_anything(guest_run: GuestRun):
+    result = load_results(guest_run.suite.folder / "results.json")
     empty_passes = [r.key for r in result.records if r.outcome == "pass" and r.cases == 0]
     assert empty_passes == []
     for record in result.records:

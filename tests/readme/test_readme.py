@@ -49,9 +49,9 @@ COVERAGE: dict[str, tuple[str, str]] = {
     ),
     # The tenant env is `pytest conformance --target=$SAIL_BASE_URL {posargs}` (checked below);
     # that command runs against a tenant-like emulator in the tenant-mode tests.
-    "tox -e tenant": ("tests/conformance_runs/test_tenant_mode.py", '"--target"'),
+    "tox -e tenant": ("tests/conformance_runs/conftest.py", '"--target"'),
     "pytest conformance --target=$SAIL_BASE_URL": (
-        "tests/conformance_runs/test_tenant_mode.py",
+        "tests/conformance_runs/conftest.py",
         '"--target"',
     ),
     "SAIL_BASE_URL=https://acme.api.identitynow.com tox -e tenant -- --seed 42 "

@@ -1,0 +1,77 @@
+"""The two runs of the whole suite against a tenant-like emulator (tenant_runs.py) that several
+tests read: a guest run (it may write) and a read-only run.
+
+Each costs a CI worker a minute or more (the guest run is paced by the tenant's 100/10s rate
+limit), so each is made once per session. The tests reading one carry its xdist group
+(tenant_runs.GUEST_RUN, READ_ONLY_RUN) and tox distributes with `--dist loadgroup`, so one worker
+makes it; the emulator stays up until the session ends, so tests can ask what it holds.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from tests.conformance_runs.suite_run import run_suite
+from tests.conformance_runs.tenant_runs import (
+    CREDENTIALS,
+    PRIOR_CONFIGURATION,
+    GuestRun,
+    ReadOnlyRun,
+    create_their_campaign,
+    headers,
+    holdings,
+    settled_holdings,
+    start_tenant,
+)
+
+
+@pytest.fixture(scope="session")
+def guest_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GuestRun]:
+    """`pytest conformance --target URL --profile tenant --seed N` with the default client-side
+    rate limit, against a tenant holding a campaign and a reports configuration of its own."""
+    with start_tenant() as server:
+        base = server.base_url
+        health = requests.get(f"{base}/emulator/health", timeout=10)
+        requests.put(
+            f"{base}/v3/campaigns/reports-configuration",
+            json=PRIOR_CONFIGURATION,
+            headers=headers(base),
+            timeout=10,
+        ).raise_for_status()
+        theirs = create_their_campaign(base)
+        seed = random.randrange(1, 2**31)
+        suite = run_suite(
+            tmp_path_factory.mktemp("guest-run"),
+            "--target",
+            base,
+            "--profile",
+            "tenant",
+            "--seed",
+            str(seed),
+            env=CREDENTIALS,
+        )
+        yield GuestRun(base, suite, seed, health, theirs)
+
+
+@pytest.fixture(scope="session")
+def read_only_run(tmp_path_factory: pytest.TempPathFactory) -> ReadOnlyRun:
+    """`pytest conformance --target URL --read-only --profile tenant` against a tenant holding
+    a campaign of its own, with the tenant's rate limit and the default client-side one."""
+    with start_tenant() as server:
+        base = server.base_url
+        create_their_campaign(base)
+        before = settled_holdings(base)
+        suite = run_suite(
+            tmp_path_factory.mktemp("read-only-run"),
+            "--target",
+            base,
+            "--read-only",
+            "--profile",
+            "tenant",
+            env=CREDENTIALS,
+        )
+        return ReadOnlyRun(suite, before, holdings(base))
