@@ -5,7 +5,10 @@
   "any 4xx fails" cannot know those rules);
 - `documented_error_shape`: every error body has the documented shape and a trackingId;
 - `undocumented_properties`: members a response carries that its schema does not declare:
-  recorded for the report, failing only in strict mode.
+  recorded for the report, failing only in strict mode;
+- `allowed_step_is_accepted` (stateful phase): a 400 to a step the object's current state
+  allows (activate, complete, patch a campaign or a template) fails, quoting the rule; the
+  oracle is conformance/allowed_steps.py.
 
 Schemathesis' convention: a check raises on failure and returns True for a response it does
 not apply to; returning None means it judged the response and found it right. The check
@@ -15,9 +18,13 @@ lists each test mode runs, and what each check holds the server to, are at the e
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
+from functools import cache
 from typing import Any
 
 from schemathesis.checks import not_a_server_error
+from schemathesis.core import NotSet
 from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -31,6 +38,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import spec
+from conformance.allowed_steps import JUDGES
+from conformance.rules import RULES
 from conformance.tally import current_tally, observed
 
 # Statuses a schema-valid request may still get, and the documented reason.
@@ -110,6 +119,78 @@ def valid_data_is_accepted(ctx, response, case) -> bool | None:
         f"unless a documented rule forbids it ({'; '.join(justified.values()) or 'none here'})."
         f"\nThe server did: answered {status} {response.text[:300]}",
     )
+
+
+class AllowedSteps:
+    """The stateful phase's `allowed_step_is_accepted` check, with what it needs of the run:
+    `read(operation_id, id)` answers the object a step acts on (a GET through the run's
+    session; None when it is not one this run owns or cannot be read) and `now()` the
+    target's clock. The state machine calls `before(case)` before it sends a step: the object
+    is judged as it was before the step and as it is after a 400, and only when both say the
+    same (an object that moved on its own meanwhile, PENDING to STAGED, is not judged)."""
+
+    def __init__(
+        self, read: Callable[[str, str], dict | None], now: Callable[[], datetime]
+    ) -> None:
+        self.read = read
+        self.now = now
+        self._before: dict[str, dict] = {}  # case id -> the object before the step
+
+    def before(self, case) -> None:
+        judged = JUDGES.get(_operation_id(case))
+        object_id = (case.path_parameters or {}).get("id")
+        if judged is None or not isinstance(object_id, str) or not _documented_request(case):
+            return
+        state = self.read(judged[0], object_id)
+        if state is not None:
+            self._before[case.id] = state
+
+    def allowed_step_is_accepted(self, ctx, response, case) -> bool | None:
+        before = self._before.pop(case.id, None)
+        if before is None or response.status_code != 400:
+            return True  # not a judged step, or not refused
+        getter, judge = JUDGES[_operation_id(case)]
+        after = self.read(getter, case.path_parameters["id"])
+        if after is None:
+            return True
+        body, now = _body(case), self.now()
+        first, then = judge(before, body, now), judge(after, body, now)
+        if first is None or then is None or first.allowed != then.allowed:
+            return True  # cannot say, or the object changed meanwhile
+        if not then.allowed:
+            return None  # a documented rule refuses the step: the 400 is right
+        sentences = " ".join(RULES[rule].sentence for rule in then.rules)
+        raise ContractFailure(
+            case.operation.label,
+            "Allowed step refused",
+            f"The document says: {sentences}\nThe object was: {then.state} (read before and "
+            f"after the step).\nThe server did: answered 400 {response.text[:300]}",
+        )
+
+
+def _body(case) -> Any:
+    return None if isinstance(case.body, NotSet) else case.body
+
+
+@cache
+def _request_validator(operation_id: str, media_type: str):
+    _, _, operation = spec.operation_by_id(operation_id)
+    media = spec.deref(operation["requestBody"])["content"].get(media_type)
+    return None if media is None else spec.validator_for(media["schema"], "request")
+
+
+def _documented_request(case) -> bool:
+    """The step's body is one its operation documents (media type and schema), or it has
+    none and needs none: the input is valid, so only a rule of the documents may refuse it."""
+    operation_id = _operation_id(case)
+    _, _, operation = spec.operation_by_id(operation_id)
+    request_body = spec.deref(operation.get("requestBody", {}))
+    body = _body(case)
+    if body is None:
+        return not request_body.get("required", False)
+    media_type = case.media_type or next(iter(request_body.get("content", {})), "")
+    validator = _request_validator(operation_id, media_type)
+    return validator is not None and validator.is_valid(body)
 
 
 def is_error_response(body: Any) -> bool:
@@ -246,6 +327,11 @@ DESCRIBED: dict[str, tuple[str, str]] = {
         "suite",
         "Response members are those the schema declares (fails only with --strict).",
     ),
+    "allowed_step_is_accepted": (
+        "suite",
+        "A step the object's current state allows (activate a STAGED campaign, complete a "
+        "past-due one, patch the members its status lets change) is not refused with a 400.",
+    ),
 }
 
 # The checks each kind of schemathesis test runs, each counting what it judges per operation.
@@ -276,7 +362,8 @@ NEGATIVE_CHECKS = [
     )
 ]
 # Links chain valid requests whose ids come from earlier answers: the schema-level checks apply;
-# `valid_data_is_accepted` does not (a step may legitimately hit a lifecycle rule).
+# `valid_data_is_accepted` does not (a step may legitimately hit a lifecycle rule):
+# `allowed_step_is_accepted` judges those steps instead (`stateful_checks`).
 STATEFUL_CHECKS = [
     observed(check)
     for check in (
@@ -291,6 +378,13 @@ STATEFUL_CHECKS = [
         undocumented_properties,
     )
 ]
+
+
+def stateful_checks(allowed_steps: AllowedSteps) -> list:
+    return [*STATEFUL_CHECKS, observed(allowed_steps.allowed_step_is_accepted)]
+
+
+STATEFUL_CHECK_NAMES = [*(check.__name__ for check in STATEFUL_CHECKS), "allowed_step_is_accepted"]
 
 
 def names(checks: list) -> list[str]:

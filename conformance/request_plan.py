@@ -28,7 +28,7 @@ PER_TEST = {
     "test_unknown_ids_are_404": 1.7,
     "test_malformed_bodies_are_400": 1.85,
     "test_operation_honours_the_spec": 3.7,
-    "test_stateful_links": 15,
+    "test_stateful_links": 56,
     "test_campaign_lifecycle": 66,
     "test_template_lifecycle": 42,
     "test_documented_lifecycle_walkthrough": 25,

@@ -10,19 +10,33 @@ generated calls that would touch objects this run does not own are refused, neve
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
+from hypothesis.stateful import Bundle, initialize
 from schemathesis.generation import GenerationMode
+from schemathesis.generation.stateful.state_machine import StepInput
 
 import spec
 from conformance import openapi_checks
 from conformance.client import GuestSession, RefusedRequest
 from conformance.suite_api import SuiteApi
-from strategies import register_formats
+from conformance.target import Target
+from spec import facts
+from strategies import (
+    campaign_bodies,
+    campaign_patches,
+    future_date_times,
+    register_formats,
+    template_bodies,
+    template_patches,
+    time_zones,
+)
 
 register_formats()
 
@@ -185,12 +199,45 @@ def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSe
         raise
 
 
-@pytest.mark.checks(*openapi_checks.names(STATEFUL_CHECKS))
-def test_stateful_links(openapi_session: GuestSession, pytestconfig):
-    """Follow the spec's links: created objects are read, changed and deleted in sequence."""
+@pytest.fixture(scope="module")
+def allowed_steps(suite_api: SuiteApi, target: Target) -> openapi_checks.AllowedSteps:
+    """The stateful check's reader: objects of this run only (a step on another id is refused
+    by the guard or answered 404), read in full; the emulator's clock, or ours on a tenant."""
+    kinds = {"getCampaign": "campaign", "getCampaignTemplate": "template"}
+
+    def read(operation_id: str, object_id: str) -> dict | None:
+        if not suite_api.ledger.owns(kinds[operation_id], object_id):
+            return None
+        response = suite_api.call(operation_id, id=object_id, query={"detail": "FULL"})
+        return response.json() if response.status_code == 200 else None
+
+    control = target.control
+    return openapi_checks.AllowedSteps(read, control.now if control else lambda: datetime.now(UTC))
+
+
+SEEDED = Bundle("seeded")
+
+
+@pytest.mark.checks(*openapi_checks.STATEFUL_CHECK_NAMES)
+def test_stateful_links(
+    openapi_session: GuestSession,
+    suite_api: SuiteApi,
+    allowed_steps: openapi_checks.AllowedSteps,
+):
+    """Follow the spec's links: created objects are read, changed and deleted in sequence.
+
+    Every scenario starts from two campaigns and a template this run creates with bodies from
+    `strategies/` (most generated create bodies are refused as documented, so the links would
+    seldom start from an object), and sends, as steps judged by every check, what their state
+    allows and what it forbids: activation of a campaign without a deadline, then again
+    (refused: no longer STAGED); a patch, activation and completion (refused: not past due)
+    of one with a deadline; a template patch. The links vary from there. No draw depends on
+    what the server answered, so hypothesis can replay a failing scenario."""
     if openapi_session.read_only:
         pytest.skip("read-only run: the links start by creating objects")
     base_url = f"{openapi_session.base_url}/v3"
+    checks = openapi_checks.stateful_checks(allowed_steps)
+    actions = facts.enum("CampaignCompleteOptions", "autoCompleteAction")
 
     class Workflow(SCHEMA.as_state_machine()):
         def get_call_kwargs(self, case) -> dict[str, Any]:
@@ -201,6 +248,9 @@ def test_stateful_links(openapi_session: GuestSession, pytestconfig):
                 "headers": {"Authorization": f"Bearer {token}"},
             }
 
+        def before_call(self, case) -> None:
+            allowed_steps.before(case)
+
         def call(self, case, **kwargs):
             try:
                 return super().call(case, **kwargs)
@@ -208,11 +258,65 @@ def test_stateful_links(openapi_session: GuestSession, pytestconfig):
                 reject()
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(
-                response,
-                checks=STATEFUL_CHECKS,
-                transport_kwargs=kwargs or None,
+            case.validate_response(response, checks=checks, transport_kwargs=kwargs or None)
+
+        def seeded_step(self, operation_id: str, body: Any = None, **path: str):
+            """One step as schemathesis takes it (recorded, so its checks see the history)."""
+            case = OPERATIONS[operation_id].Case(
+                path_parameters=path or None,
+                **({} if body is None else {"body": body}),
             )
+            step = StepInput.initial(case)
+            self.recorder.record_case(case=case)
+            self.control.record_step(step, self.recorder)
+            return self._step(step)
+
+        def staged_campaign(self, body: dict):
+            """A campaign of this run, created as a step; its id once STAGED, or None."""
+            created = self.seeded_step("createCampaign", body)
+            if created.response.status_code >= 300:
+                return created, None  # judged by the checks already; nothing to act on
+            campaign_id = created.response.json()["id"]
+            suite_api.wait_for_status(campaign_id, {"STAGED"}, {"PENDING"})
+            return created, campaign_id
+
+        @initialize(target=SEEDED, data=st.data())
+        def campaigns_of_this_run(self, data):
+            now = allowed_steps.now()
+            # Without a deadline (activation allowed: the rule speaks of a deadline set) ...
+            bare = data.draw(campaign_bodies(now=now), label="campaign without a deadline")
+            bare.pop("deadline", None)
+            # ... and with one in the future, which a patch may move.
+            dated = data.draw(campaign_bodies(now=now), label="campaign with a deadline")
+            dated["deadline"] = data.draw(future_date_times(now), label="deadline")
+            start = st.none() | st.fixed_dictionaries({"timeZone": time_zones()})
+            complete = st.none() | st.fixed_dictionaries(
+                {"autoCompleteAction": st.sampled_from(actions)}
+            )
+            created, bare_id = self.staged_campaign(bare)
+            if bare_id is not None:
+                self.seeded_step("startCampaign", data.draw(start), id=bare_id)
+                # Refused as documented, no longer STAGED: a judged step needs its 400s too.
+                self.seeded_step("startCampaign", data.draw(start), id=bare_id)
+            _, dated_id = self.staged_campaign(dated)
+            if dated_id is not None:
+                patch = data.draw(campaign_patches("STAGED", now=now), label="patch")
+                self.seeded_step("updateCampaign", patch, id=dated_id)
+                self.seeded_step("startCampaign", data.draw(start), id=dated_id)
+                # Refused as documented: not past due.
+                self.seeded_step("completeCampaign", data.draw(complete), id=dated_id)
+            return created
+
+        @initialize(target=SEEDED, data=st.data())
+        def a_template_of_this_run(self, data):
+            now = allowed_steps.now()
+            created = self.seeded_step(
+                "createCampaignTemplate", data.draw(template_bodies(now=now))
+            )
+            if created.response.status_code < 300:
+                patch = data.draw(template_patches(now=now), label="template patch")
+                self.seeded_step("patchCampaignTemplate", patch, id=created.response.json()["id"])
+            return created
 
     Workflow.TestCase.settings = settings(
         Workflow.TestCase.settings,

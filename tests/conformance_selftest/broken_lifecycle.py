@@ -36,6 +36,21 @@ def _activate_past_deadline() -> None:
     lifecycle.begin_activation = lambda status, deadline, now: original(status, None, now)
 
 
+def _activation_without_deadline_refused() -> None:
+    from emulator.domain import campaign_lifecycle as lifecycle
+
+    original = lifecycle.begin_activation
+
+    def begin_activation(status: str, deadline: datetime | None, now: datetime):
+        if deadline is None:  # the deadline is optional; only one that is set must be future
+            raise lifecycle.LifecycleError(
+                "a campaign needs a deadline to be activated", "deadline"
+            )
+        return original(status, deadline, now)
+
+    lifecycle.begin_activation = begin_activation
+
+
 def _complete_before_due() -> None:
     from emulator.domain import campaign_lifecycle as lifecycle
 
@@ -158,6 +173,13 @@ MUTATIONS = [
         apply=_activate_past_deadline,
         caught_by=rule("activate-future-deadline"),
         selection=(WALKTHROUGH,),
+    ),
+    Mutation(
+        name="activate-without-deadline-refused",
+        does="refuses to activate a STAGED campaign that has no deadline",
+        apply=_activation_without_deadline_refused,
+        caught_by=check("startCampaign", "allowed_step_is_accepted"),
+        selection=("conformance/test_openapi_conformance.py::test_stateful_links",),
     ),
     Mutation(
         name="complete-before-due",
