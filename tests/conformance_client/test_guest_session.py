@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -17,6 +18,8 @@ from conformance.client import (
     TokenSource,
 )
 from conformance.client.throttle import Throttle
+from conformance.client.tokens import HeldToken
+from emulator.control_client import ControlClient
 from emulator.process import start_emulator
 from tests.conformance_client.loopback_servers import answering, oauth_token
 
@@ -127,16 +130,29 @@ def test_the_throttle_keeps_under_the_limit(base_url):
     assert session.throttle.waited_seconds > 0.5
 
 
-def test_an_expired_token_is_refreshed(base_url):
-    requests.post(
-        f"{base_url}/emulator/clients", json={"clientId": "short", "clientSecret": "pw"}
-    ).raise_for_status()
-    tokens = TokenSource(base_url, Credentials("short", "pw"))
+def test_a_token_refused_before_its_time_is_replaced_once(base_url):
+    tokens = TokenSource(base_url, Credentials("conformance", SECRET))
     session = GuestSession(base_url, tokens, RunLedger())
     tokens.token()
-    tokens._token = "expired.or.revoked"  # what the server would reject
+    tokens._held = HeldToken("expired.or.revoked", 3600, time.monotonic())  # server refuses it
     assert session.get(f"{base_url}/v3/campaigns").status_code == 200
-    assert tokens.fetches == 2
+    assert tokens.fetches == 2 and session.request_count == 2
+
+
+def test_short_lived_tokens_are_refreshed_before_they_expire(base_url):
+    ControlClient(base_url).add_client("brief", "pw", token_ttl_seconds=3)
+    tokens = TokenSource(base_url, Credentials("brief", "pw"))
+    session = GuestSession(base_url, tokens, RunLedger())
+    statuses = []
+    for _ in range(14):  # 3.5 s: more than one lifetime
+        statuses.append(session.get(f"{base_url}/v3/campaigns").status_code)
+        time.sleep(0.25)
+    assert statuses == [200] * 14
+    assert session.request_count == 14, "no request was refused and sent again"
+    assert tokens.fetches >= 3, "refreshed halfway through each 3 s lifetime"
+    assert tokens.first is not None and tokens.first.lifetime == 3
+    assert tokens.first.seconds_expired() > 0, "the run's first token is kept, expired"
+    assert tokens.first.value in tokens.secrets()
 
 
 def test_no_secret_or_token_in_reprs_errors_or_logs(base_url, caplog):

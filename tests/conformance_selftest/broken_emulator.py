@@ -34,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.mutation is None:
         parser.error("--mutation NAME is required (--list names them)")
-    MUTATIONS[args.mutation].apply()
-    return emulator_main(emulator_options)
+    mutation = MUTATIONS[args.mutation]
+    mutation.apply()
+    return emulator_main([*emulator_options, *mutation.emulator_args])
 
 
 if __name__ == "__main__":

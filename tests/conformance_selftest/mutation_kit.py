@@ -67,6 +67,9 @@ class Mutation:
     caught_by: Catch
     selection: tuple[str, ...]  # conformance node ids that check the fact
     extra_args: tuple[str, ...] = ()  # conformance options the catch needs (e.g. --strict)
+    # Emulator options the broken server is served with (e.g. a short --token-ttl); they are
+    # the target's settings, as a tenant has its own, not a way around the breakage.
+    emulator_args: tuple[str, ...] = ()
     strict_only: bool = False  # must pass without `extra_args`: the breakage is strict-only
     # The rule needs the emulator's control API (its clock, a client it registers): as a
     # tenant the run must report the rule skipped or not run, never passed; with the control
