@@ -2,9 +2,9 @@
 tests read: a guest run (it may write) and a read-only run.
 
 Each costs a CI worker a minute or more (the guest run is paced by the tenant's 100/10s rate
-limit), so each is made once per session. The tests reading one carry its xdist group
-(tenant_runs.GUEST_RUN, READ_ONLY_RUN) and tox distributes with `--dist loadgroup`, so one worker
-makes it; the emulator stays up until the session ends, so tests can ask what it holds.
+limit), so each is made once per session; tests/conftest.py sends the modules that read them
+to one xdist worker. The guest run's emulator stays up until the session ends, so tests can
+ask what it holds.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import os
 import time
 from dataclasses import dataclass
 
-import pytest
 import requests
 from conformance_process import REPO
 
@@ -29,10 +28,6 @@ ENV = {**os.environ, **CREDENTIALS}
 THEIR_CAMPAIGN = "the tenant's own campaign"
 # The tenant's reports configuration before a run, which the run must put back exactly.
 PRIOR_CONFIGURATION = {"identityAttributeColumns": ["costCenter", "department"]}
-# The tests that read the session's guest run, or its read-only run (conftest.py), share an
-# xdist group: with `--dist loadgroup` one worker makes the run and runs them all.
-GUEST_RUN = pytest.mark.xdist_group("guest-run")
-READ_ONLY_RUN = pytest.mark.xdist_group("read-only-run")
 
 
 def start_tenant() -> EmulatorProcess:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 from tests.conformance_runs.suite_run import SuiteRun
-from tests.conformance_runs.tenant_runs import GUEST_RUN, READ_ONLY_RUN
 
 
 def assert_planned_within_a_quarter_of_made(run: SuiteRun) -> None:
@@ -18,12 +17,10 @@ def assert_planned_within_a_quarter_of_made(run: SuiteRun) -> None:
     assert abs(planned_count - made_count) <= 0.25 * made_count, (planned_count, made_count)
 
 
-@GUEST_RUN
 def test_tenant_plan_is_within_a_quarter_of_the_requests_made(guest_run):
     assert_planned_within_a_quarter_of_made(guest_run.suite)
 
 
-@READ_ONLY_RUN
 def test_read_only_plan_is_within_a_quarter_of_the_requests_made(read_only_run):
     assert_planned_within_a_quarter_of_made(read_only_run.suite)
     # The run was throttled as on a tenant: the default limit with --target is the tenant's.
