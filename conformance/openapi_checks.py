@@ -11,14 +11,17 @@
   oracle is conformance/allowed_steps.py.
 
 Schemathesis' convention: a check raises on failure and returns True for a response it does
-not apply to; returning None means it judged the response and found it right. The check
-lists each test mode runs, and what each check holds the server to, are at the end.
+not apply to; returning None means it judged the response and found it right. What each
+check holds the server to, and the check lists each kind of test runs (`RunChecks`, which
+carries what the checks must know of the run: no module here keeps run state), are at the
+end.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -81,9 +84,6 @@ for _, _path, _operation in spec.operations():
             404, "a generated id names no object"
         )
 
-STRICT = {"enabled": False}
-# Ids of objects the run owns that the positive phase sends (test_openapi_conformance.py).
-OWNED_IDS: set[str] = set()
 # A template the run owns may have no schedule: "The API returns a 404 if there is no
 # schedule set."
 NO_SCHEDULE_404 = frozenset({"getCampaignTemplateSchedule", "deleteCampaignTemplateSchedule"})
@@ -100,29 +100,8 @@ def _operation_id(case) -> str:
     return case.operation.definition.raw["operationId"]
 
 
-def valid_data_is_accepted(ctx, response, case) -> bool | None:
-    if case.meta is None or case.meta.generation.mode.value != "positive":
-        return True  # not a schema-valid request: nothing to judge
-    status = response.status_code
-    if 200 <= status < 300:
-        return None
-    justified = dict(JUSTIFIED_REJECTIONS.get(_operation_id(case), {}))
-    owned = (case.path_parameters or {}).get("id") in OWNED_IDS
-    if owned and _operation_id(case) not in NO_SCHEDULE_404:
-        justified.pop(404, None)  # the id names an object this run owns
-    if status in justified:
-        return None
-    raise ContractFailure(
-        case.operation.label,
-        "Schema-valid request rejected",
-        f"The document says: a request that matches the operation's schema is accepted, "
-        f"unless a documented rule forbids it ({'; '.join(justified.values()) or 'none here'})."
-        f"\nThe server did: answered {status} {response.text[:300]}",
-    )
-
-
 class AllowedSteps:
-    """The stateful phase's `allowed_step_is_accepted` check, with what it needs of the run:
+    """What the stateful phase's `allowed_step_is_accepted` check needs of the run:
     `read(operation_id, id)` answers the object a step acts on (a GET through the run's
     session; None when it is not one this run owns or cannot be read) and `now()` the
     target's clock. The state machine calls `before(case)` before it sends a step: the object
@@ -145,7 +124,7 @@ class AllowedSteps:
         if state is not None:
             self._before[case.id] = state
 
-    def allowed_step_is_accepted(self, ctx, response, case) -> bool | None:
+    def judge(self, response, case) -> bool | None:
         before = self._before.pop(case.id, None)
         if before is None or response.status_code != 400:
             return True  # not a judged step, or not refused
@@ -229,7 +208,28 @@ def documented_error_shape(ctx, response, case) -> bool | None:
     return None
 
 
-def undocumented_properties(ctx, response, case) -> bool | None:
+def _valid_data_is_accepted(owned_ids: set[str], response, case) -> bool | None:
+    if case.meta is None or case.meta.generation.mode.value != "positive":
+        return True  # not a schema-valid request: nothing to judge
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    justified = dict(JUSTIFIED_REJECTIONS.get(_operation_id(case), {}))
+    owned = (case.path_parameters or {}).get("id") in owned_ids
+    if owned and _operation_id(case) not in NO_SCHEDULE_404:
+        justified.pop(404, None)  # the id names an object this run owns
+    if status in justified:
+        return None
+    raise ContractFailure(
+        case.operation.label,
+        "Schema-valid request rejected",
+        f"The document says: a request that matches the operation's schema is accepted, "
+        f"unless a documented rule forbids it ({'; '.join(justified.values()) or 'none here'})."
+        f"\nThe server did: answered {status} {response.text[:300]}",
+    )
+
+
+def _undocumented_properties(strict: bool, response, case) -> bool | None:
     operation = case.operation.definition.raw
     documented = operation["responses"].get(str(response.status_code))
     body = _json(response)
@@ -244,7 +244,7 @@ def undocumented_properties(ctx, response, case) -> bool | None:
         return None
     for pointer in found:
         current_tally().saw_undocumented(operation["operationId"], pointer)
-    if STRICT["enabled"]:
+    if strict:
         raise ContractFailure(
             case.operation.label,
             "Undocumented response properties",
@@ -334,58 +334,79 @@ DESCRIBED: dict[str, tuple[str, str]] = {
     ),
 }
 
-# The checks each kind of schemathesis test runs, each counting what it judges per operation.
-POSITIVE_CHECKS = [
-    observed(check)
-    for check in (
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-        response_headers_conformance,
-        ignored_auth,
-        use_after_free,
-        valid_data_is_accepted,
-        documented_error_shape,
-        undocumented_properties,
-    )
-]
-NEGATIVE_CHECKS = [
-    observed(check)
-    for check in (
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-        negative_data_rejection,
-        documented_error_shape,
-    )
-]
-# Links chain valid requests whose ids come from earlier answers: the schema-level checks apply;
-# `valid_data_is_accepted` does not (a step may legitimately hit a lifecycle rule):
-# `allowed_step_is_accepted` judges those steps instead (`stateful_checks`).
-STATEFUL_CHECKS = [
-    observed(check)
-    for check in (
-        not_a_server_error,
-        status_code_conformance,
-        content_type_conformance,
-        response_schema_conformance,
-        response_headers_conformance,
-        use_after_free,
-        ensure_resource_availability,
-        documented_error_shape,
-        undocumented_properties,
-    )
-]
+
+@dataclass
+class RunChecks:
+    """The suite's checks as one run needs them. What they must know of the run (its options,
+    the objects it owns, how to read them) is carried here, by one object a fixture owns,
+    instead of module globals: two runs in one process never see each other's. Each list
+    wraps its checks with `observed`, which counts what each judges per operation."""
+
+    strict: bool = False  # --strict: undocumented response members fail
+    # Objects of this run the positive phase sends: a 404 is no longer a justified answer.
+    owned_ids: set[str] = field(default_factory=set)
+    allowed_steps: AllowedSteps | None = None  # the stateful phase's reader; None: not judged
+
+    def valid_data_is_accepted(self, ctx, response, case) -> bool | None:
+        return _valid_data_is_accepted(self.owned_ids, response, case)
+
+    def undocumented_properties(self, ctx, response, case) -> bool | None:
+        return _undocumented_properties(self.strict, response, case)
+
+    def allowed_step_is_accepted(self, ctx, response, case) -> bool | None:
+        return True if self.allowed_steps is None else self.allowed_steps.judge(response, case)
+
+    def positive(self) -> list:
+        return _observed(
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            response_headers_conformance,
+            ignored_auth,
+            use_after_free,
+            self.valid_data_is_accepted,
+            documented_error_shape,
+            self.undocumented_properties,
+        )
+
+    def negative(self) -> list:
+        return _observed(
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            negative_data_rejection,
+            documented_error_shape,
+        )
+
+    def stateful(self) -> list:
+        """Links chain valid requests whose ids come from earlier answers: the schema-level
+        checks apply; `valid_data_is_accepted` does not (a step may rightly meet a lifecycle
+        rule): `allowed_step_is_accepted` judges those steps instead."""
+        return _observed(
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            response_headers_conformance,
+            use_after_free,
+            ensure_resource_availability,
+            documented_error_shape,
+            self.undocumented_properties,
+            self.allowed_step_is_accepted,
+        )
 
 
-def stateful_checks(allowed_steps: AllowedSteps) -> list:
-    return [*STATEFUL_CHECKS, observed(allowed_steps.allowed_step_is_accepted)]
-
-
-STATEFUL_CHECK_NAMES = [*(check.__name__ for check in STATEFUL_CHECKS), "allowed_step_is_accepted"]
+def _observed(*checks: Callable) -> list:
+    return [observed(check) for check in checks]
 
 
 def names(checks: list) -> list[str]:
     return [check.__name__ for check in checks]
+
+
+# The checks each kind of test declares (pytest.mark.checks), whatever the run.
+POSITIVE_CHECK_NAMES = names(RunChecks().positive())
+NEGATIVE_CHECK_NAMES = names(RunChecks().negative())
+STATEFUL_CHECK_NAMES = names(RunChecks().stateful())

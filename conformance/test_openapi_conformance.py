@@ -85,45 +85,48 @@ SCHEMA = schemathesis.openapi.from_dict(documented_spec())
 OPERATIONS = {
     result.ok().definition.raw["operationId"]: result.ok() for result in SCHEMA.get_all_operations()
 }
-POSITIVE_CHECKS = openapi_checks.POSITIVE_CHECKS
-NEGATIVE_CHECKS = openapi_checks.NEGATIVE_CHECKS
-STATEFUL_CHECKS = openapi_checks.STATEFUL_CHECKS
 
 
 @pytest.fixture(scope="module")
-def openapi_session(guest_session: GuestSession, pytestconfig) -> GuestSession:
-    """A guest session that leaves the token to schemathesis (sent as an explicit header), so
-    its ignored-auth probes really go without one; ledger, tokens and throttle are shared."""
-    openapi_checks.STRICT["enabled"] = bool(pytestconfig.getoption("strict"))
-    session = GuestSession(
-        guest_session.base_url,
-        guest_session.tokens,
-        guest_session.ledger,
-        throttle=guest_session.throttle,
-        read_only=guest_session.read_only,
+def run_checks(
+    pytestconfig: pytest.Config, suite_api: SuiteApi, target: Target
+) -> openapi_checks.RunChecks:
+    """The suite's checks for this run: --strict, the objects it owns, and the stateful
+    check's reader (objects of this run only, read in full; a step on another id is refused
+    by the guard or answered 404) with the emulator's clock, or ours on a tenant."""
+    kinds = {"getCampaign": "campaign", "getCampaignTemplate": "template"}
+
+    def read(operation_id: str, object_id: str) -> dict | None:
+        if not suite_api.ledger.owns(kinds[operation_id], object_id):
+            return None
+        response = suite_api.call(operation_id, id=object_id, query={"detail": "FULL"})
+        return response.json() if response.status_code == 200 else None
+
+    control = target.control
+    return openapi_checks.RunChecks(
+        strict=bool(pytestconfig.getoption("strict")),
+        allowed_steps=openapi_checks.AllowedSteps(
+            read, control.now if control else lambda: datetime.now(UTC)
+        ),
     )
-    session.authenticate = False
-    session.observers = guest_session.observers
-    yield session
-    guest_session.request_count += session.request_count
-    session.close()
 
 
 class OwnedObjects:
     """A STAGED campaign and a template of this run for the positive phase's `{id}`: a fresh
-    one whenever the last was deleted. Their ids are in `openapi_checks.OWNED_IDS`, where a
+    one whenever the last was deleted. Their ids join `owned_ids` (the run's checks), where a
     404 is no longer a justified answer to a schema-valid request."""
 
-    def __init__(self, api: SuiteApi) -> None:
+    def __init__(self, api: SuiteApi, owned_ids: set[str]) -> None:
         self.api = api
         self.ids: dict[str, str] = {}
+        self.owned_ids = owned_ids
 
     def current(self, path: str) -> str:
         kind = "template" if path.startswith("/campaign-templates/") else "campaign"
         known = self.ids.get(kind)
         if known is None:
             known = self.ids[kind] = self._create(kind)
-            openapi_checks.OWNED_IDS.add(known)
+            self.owned_ids.add(known)
         return known
 
     def sent(self, method: str, path: str) -> None:
@@ -145,8 +148,8 @@ class OwnedObjects:
 
 
 @pytest.fixture(scope="module")
-def owned_objects(suite_api: SuiteApi, pytestconfig) -> OwnedObjects:
-    return OwnedObjects(suite_api)
+def owned_objects(suite_api: SuiteApi, run_checks: openapi_checks.RunChecks) -> OwnedObjects:
+    return OwnedObjects(suite_api, run_checks.owned_ids)
 
 
 def _run(strategy, body) -> None:
@@ -161,30 +164,35 @@ def _run(strategy, body) -> None:
 @pytest.mark.parametrize(
     "mode",
     [
-        pytest.param("positive", marks=pytest.mark.checks(*openapi_checks.names(POSITIVE_CHECKS))),
-        pytest.param("negative", marks=pytest.mark.checks(*openapi_checks.names(NEGATIVE_CHECKS))),
+        pytest.param("positive", marks=pytest.mark.checks(*openapi_checks.POSITIVE_CHECK_NAMES)),
+        pytest.param("negative", marks=pytest.mark.checks(*openapi_checks.NEGATIVE_CHECK_NAMES)),
     ],
 )
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
-def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSession, request):
+def test_operation_honours_the_spec(
+    operation_id,
+    mode,
+    guest_session: GuestSession,
+    run_checks: openapi_checks.RunChecks,
+    request,
+):
     operation = OPERATIONS[operation_id]
     # A read-only run owns nothing: its positive cases keep the generated ids.
-    wants_owned = mode == "positive" and not openapi_session.read_only
+    wants_owned = mode == "positive" and not guest_session.read_only
     owned_objects = request.getfixturevalue("owned_objects") if wants_owned else None
-    if openapi_session.read_only and operation.method.upper() != "GET":
+    if guest_session.read_only and operation.method.upper() != "GET":
         pytest.skip("read-only run: only safe operations are sent")
-    checks = POSITIVE_CHECKS if mode == "positive" else NEGATIVE_CHECKS
-    base_url = f"{openapi_session.base_url}/v3"
+    checks = run_checks.positive() if mode == "positive" else run_checks.negative()
+    base_url = f"{guest_session.base_url}/v3"
 
     def call(case) -> None:
-        headers = {"Authorization": f"Bearer {openapi_session.tokens.token()}"}
         if owned_objects is not None and "id" in (case.path_parameters or {}):
             # "Valid data is accepted" is judged on an object the run owns, not an unknown id.
             case.path_parameters["id"] = owned_objects.current(operation.path)
         try:
-            case.call_and_validate(
-                base_url=base_url, session=openapi_session, headers=headers, checks=checks
-            )
+            # The guest session adds its token (schemathesis sends none for the spec's oauth2
+            # scheme, and its ignored_auth probes go through a session of their own).
+            case.call_and_validate(base_url=base_url, session=guest_session, checks=checks)
         except RefusedRequest:
             reject()
         finally:
@@ -199,30 +207,12 @@ def test_operation_honours_the_spec(operation_id, mode, openapi_session: GuestSe
         raise
 
 
-@pytest.fixture(scope="module")
-def allowed_steps(suite_api: SuiteApi, target: Target) -> openapi_checks.AllowedSteps:
-    """The stateful check's reader: objects of this run only (a step on another id is refused
-    by the guard or answered 404), read in full; the emulator's clock, or ours on a tenant."""
-    kinds = {"getCampaign": "campaign", "getCampaignTemplate": "template"}
-
-    def read(operation_id: str, object_id: str) -> dict | None:
-        if not suite_api.ledger.owns(kinds[operation_id], object_id):
-            return None
-        response = suite_api.call(operation_id, id=object_id, query={"detail": "FULL"})
-        return response.json() if response.status_code == 200 else None
-
-    control = target.control
-    return openapi_checks.AllowedSteps(read, control.now if control else lambda: datetime.now(UTC))
-
-
 SEEDED = Bundle("seeded")
 
 
 @pytest.mark.checks(*openapi_checks.STATEFUL_CHECK_NAMES)
 def test_stateful_links(
-    openapi_session: GuestSession,
-    suite_api: SuiteApi,
-    allowed_steps: openapi_checks.AllowedSteps,
+    guest_session: GuestSession, suite_api: SuiteApi, run_checks: openapi_checks.RunChecks
 ):
     """Follow the spec's links: created objects are read, changed and deleted in sequence.
 
@@ -233,20 +223,17 @@ def test_stateful_links(
     (refused: no longer STAGED); a patch, activation and completion (refused: not past due)
     of one with a deadline; a template patch. The links vary from there. No draw depends on
     what the server answered, so hypothesis can replay a failing scenario."""
-    if openapi_session.read_only:
+    if guest_session.read_only:
         pytest.skip("read-only run: the links start by creating objects")
-    base_url = f"{openapi_session.base_url}/v3"
-    checks = openapi_checks.stateful_checks(allowed_steps)
+    base_url = f"{guest_session.base_url}/v3"
+    checks = run_checks.stateful()
+    allowed_steps = run_checks.allowed_steps
+    assert allowed_steps is not None
     actions = facts.enum("CampaignCompleteOptions", "autoCompleteAction")
 
     class Workflow(SCHEMA.as_state_machine()):
         def get_call_kwargs(self, case) -> dict[str, Any]:
-            token = openapi_session.tokens.token()
-            return {
-                "base_url": base_url,
-                "session": openapi_session,
-                "headers": {"Authorization": f"Bearer {token}"},
-            }
+            return {"base_url": base_url, "session": guest_session}
 
         def before_call(self, case) -> None:
             allowed_steps.before(case)
