@@ -29,6 +29,7 @@ PER_TEST = {
     "test_malformed_bodies_are_400": 1.85,
     "test_operation_honours_the_spec": 3.7,
     "test_stateful_links": 56,
+    "test_documented_example_request": 1.4,
     "test_campaign_lifecycle": 66,
     "test_template_lifecycle": 42,
     "test_documented_lifecycle_walkthrough": 25,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, Phase, given, reject, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from hypothesis.stateful import Bundle, initialize
@@ -23,7 +23,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.generation.stateful.state_machine import StepInput
 
 import spec
-from conformance import openapi_checks
+from conformance import documented_examples, openapi_checks
 from conformance.client import GuestSession, RefusedRequest
 from conformance.suite_api import SuiteApi
 from conformance.target import Target
@@ -81,7 +81,8 @@ def _accept_published_success_codes(document: dict[str, Any]) -> None:
                 operation["responses"].setdefault(code, response)
 
 
-SCHEMA = schemathesis.openapi.from_dict(documented_spec())
+DOCUMENTED = documented_spec()
+SCHEMA = schemathesis.openapi.from_dict(DOCUMENTED)
 OPERATIONS = {
     result.ok().definition.raw["operationId"]: result.ok() for result in SCHEMA.get_all_operations()
 }
@@ -258,14 +259,13 @@ def test_stateful_links(
             self.control.record_step(step, self.recorder)
             return self._step(step)
 
-        def staged_campaign(self, body: dict):
-            """A campaign of this run, created as a step; its id once STAGED, or None."""
+        def created_campaign(self, body: dict) -> tuple[Any, str | None]:
+            """A campaign of this run, created as a step: the step and the new id (None when
+            refused, which the checks judged already)."""
             created = self.seeded_step("createCampaign", body)
             if created.response.status_code >= 300:
-                return created, None  # judged by the checks already; nothing to act on
-            campaign_id = created.response.json()["id"]
-            suite_api.wait_for_status(campaign_id, {"STAGED"}, {"PENDING"})
-            return created, campaign_id
+                return created, None
+            return created, created.response.json()["id"]
 
         @initialize(target=SEEDED, data=st.data())
         def campaigns_of_this_run(self, data):
@@ -280,28 +280,30 @@ def test_stateful_links(
             complete = st.none() | st.fixed_dictionaries(
                 {"autoCompleteAction": st.sampled_from(actions)}
             )
-            created, bare_id = self.staged_campaign(bare)
+            patch = data.draw(campaign_patches("STAGED", now=now), label="patch")
+            bodies = [data.draw(start) for _ in range(3)] + [data.draw(complete)]
+            created, bare_id = self.created_campaign(bare)
+            _, dated_id = self.created_campaign(dated)
+            for campaign_id in filter(None, (bare_id, dated_id)):
+                suite_api.wait_for_status(campaign_id, {"STAGED"}, {"PENDING"})
             if bare_id is not None:
-                self.seeded_step("startCampaign", data.draw(start), id=bare_id)
+                self.seeded_step("startCampaign", bodies[0], id=bare_id)
                 # Refused as documented, no longer STAGED: a judged step needs its 400s too.
-                self.seeded_step("startCampaign", data.draw(start), id=bare_id)
-            _, dated_id = self.staged_campaign(dated)
+                self.seeded_step("startCampaign", bodies[1], id=bare_id)
             if dated_id is not None:
-                patch = data.draw(campaign_patches("STAGED", now=now), label="patch")
                 self.seeded_step("updateCampaign", patch, id=dated_id)
-                self.seeded_step("startCampaign", data.draw(start), id=dated_id)
+                self.seeded_step("startCampaign", bodies[2], id=dated_id)
                 # Refused as documented: not past due.
-                self.seeded_step("completeCampaign", data.draw(complete), id=dated_id)
+                self.seeded_step("completeCampaign", bodies[3], id=dated_id)
             return created
 
         @initialize(target=SEEDED, data=st.data())
         def a_template_of_this_run(self, data):
             now = allowed_steps.now()
-            created = self.seeded_step(
-                "createCampaignTemplate", data.draw(template_bodies(now=now))
-            )
+            body = data.draw(template_bodies(now=now), label="template")
+            patch = data.draw(template_patches(now=now), label="template patch")
+            created = self.seeded_step("createCampaignTemplate", body)
             if created.response.status_code < 300:
-                patch = data.draw(template_patches(now=now), label="template patch")
                 self.seeded_step("patchCampaignTemplate", patch, id=created.response.json()["id"])
             return created
 
@@ -313,3 +315,74 @@ def test_stateful_links(
         stateful_step_count=settings().stateful_step_count,
     )
     Workflow.TestCase().runTest()
+
+
+# A required body whose every documented example is a listed defect: one from strategies/.
+STAND_INS = {"createCampaign": campaign_bodies, "createCampaignTemplate": template_bodies}
+
+
+@pytest.mark.checks(*openapi_checks.POSITIVE_CHECK_NAMES)
+@pytest.mark.parametrize("operation_id", documented_examples.ORDER)
+def test_documented_example_request(
+    operation_id,
+    guest_session: GuestSession,
+    suite_api: SuiteApi,
+    run_checks: openapi_checks.RunChecks,
+    request,
+):
+    """Each operation sent its example request from the documents (conformance/
+    documented_examples.py) and judged by the positive checks, so every operation's
+    documented success answer (status, schema, headers, members) is checked on every run and
+    in every profile. Ids name objects of this run; a read-only run sends only GETs."""
+    operation = OPERATIONS[operation_id]
+    if guest_session.read_only and operation.method.upper() != "GET":
+        pytest.skip("read-only run: only safe operations are sent")
+    example = documented_examples.example_request(DOCUMENTED, operation_id)
+    owned = None
+    if "id" in example.path_parameters and not guest_session.read_only:
+        owned = request.getfixturevalue("owned_objects")
+        example.path_parameters["id"] = owned.current(operation.path)
+    body = example.body
+    if example.body_required and not example.has_body:
+        assert run_checks.allowed_steps is not None
+        body = _one(STAND_INS[operation_id](now=run_checks.allowed_steps.now()))
+    elif operation_id == "deleteCampaigns":  # the documents' ids name the vendor's campaigns
+        doomed = suite_api.create_campaign(name="example to delete")["id"]
+        suite_api.wait_for_status(doomed, {"STAGED"}, {"PENDING"})
+        body = {**body, "ids": [doomed]}
+    elif isinstance(body, list):  # a patch: a new name keeps the run's prefix (cleanup finds it)
+        body = [_prefixed(operation, suite_api) for operation in body]
+    case = operation.Case(
+        path_parameters=example.path_parameters or None,
+        query=example.query or None,
+        media_type=example.media_type,
+        **({"body": body} if example.has_body or example.body_required else {}),
+    )
+    try:
+        case.call_and_validate(
+            base_url=f"{guest_session.base_url}/v3",
+            session=guest_session,
+            checks=run_checks.positive(),
+        )
+    finally:
+        if owned is not None:
+            owned.sent(operation.method, operation.path)
+
+
+def _prefixed(operation: dict, api: SuiteApi) -> dict:
+    if operation.get("path") == "/name" and isinstance(operation.get("value"), str):
+        return {**operation, "value": api.ledger.name(operation["value"])}
+    return operation
+
+
+def _one(strategy: st.SearchStrategy) -> Any:
+    """The first value hypothesis generates (under --seed, the same on every run)."""
+    found: list = []
+
+    @settings(max_examples=1, phases=[Phase.generate], database=None)
+    @given(strategy)
+    def draw(value: Any) -> None:
+        found.append(value)
+
+    draw()
+    return found[0]
