@@ -1,4 +1,8 @@
-"""The client authors' plugin: fixtures, seeding, realism switches and the violation gate."""
+"""The client authors' plugin: fixtures, seeding, realism switches and the violation gate.
+
+Each client test session runs in this process (pytester in-process): pytest loads the plugin
+from its entry point as in a client author's session, without a Python start per session;
+the emulator it starts is a process of its own, as for a client author."""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(autouse=True)
 def this_checkout_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """pytester runs in a temporary folder, where `import emulator` would find an installed
-    copy of the package rather than the code under test."""
+    """pytester runs in a temporary folder, where the emulator process the plugin starts would
+    import an installed copy of the package rather than the code under test."""
     paths = [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
 
@@ -58,14 +62,14 @@ def test_buggy(campaigns_tenant, seed):
 
 def test_fixtures_seed_and_export_the_sdk_variables(pytester: pytest.Pytester):
     pytester.makepyfile(test_client=CLIENT_TESTS)
-    result = pytester.runpytest_subprocess("--campaigns-gate", "-q")
+    result = pytester.runpytest_inprocess("--campaigns-gate", "-q")
     result.assert_outcomes(passed=2)
     assert result.ret == 0
 
 
 def test_gate_fails_the_session_and_names_the_violation(pytester: pytest.Pytester):
     pytester.makepyfile(test_client=CLIENT_TESTS + BUGGY_TEST)
-    gated = pytester.runpytest_subprocess("--campaigns-gate", "-q")
+    gated = pytester.runpytest_inprocess("--campaigns-gate", "-q")
     assert gated.ret == pytest.ExitCode.TESTS_FAILED
     gated.stdout.fnmatch_lines(
         [
@@ -73,7 +77,7 @@ def test_gate_fails_the_session_and_names_the_violation(pytester: pytest.Pyteste
             "*test_buggy: updateCampaign PATCH /v3/campaigns/* -> 400*name*",
         ]
     )
-    ungated = pytester.runpytest_subprocess("-q")
+    ungated = pytester.runpytest_inprocess("-q")
     assert ungated.ret == 0, "without the gate, violations are reported, not fatal"
     ungated.stdout.fnmatch_lines(["*contract violations*"])
 
@@ -94,7 +98,7 @@ def test_rate_limit_and_faults(campaigns_tenant):
     assert requests.get(url, headers=headers).status_code == 502
 """
     )
-    result = pytester.runpytest_subprocess("-q", "--campaigns-emulator-args=--token-ttl 600")
+    result = pytester.runpytest_inprocess("-q", "--campaigns-emulator-args=--token-ttl 600")
     result.assert_outcomes(passed=1)
 
 
@@ -117,9 +121,9 @@ def test_published_by_default_documented_on_demand(campaigns_tenant):
     assert create(campaigns_tenant, "MACHINE_ACCOUNT").status_code == 400
 """
     )
-    result = pytester.runpytest_subprocess("-q")
+    result = pytester.runpytest_inprocess("-q")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*contract violations*", "*createCampaign*MACHINE_ACCOUNT*"])
-    whole = pytester.runpytest_subprocess("-q", "--campaigns-emulator-args=--answers documented")
+    whole = pytester.runpytest_inprocess("-q", "--campaigns-emulator-args=--answers documented")
     whole.assert_outcomes(failed=1)
     whole.stdout.fnmatch_lines(["*assert 'documented' == 'published'*"])

@@ -103,9 +103,9 @@ def test_the_plugin_switch_starts_every_tenant_like_the_run(pytester, monkeypatc
     paths = [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
     pytester.makepyfile(test_client=PLUGIN_TEST)
-    learned = pytester.runpytest_subprocess("-q", f"--campaigns-like={runs['drifted']}")
+    learned = pytester.runpytest_inprocess("-q", f"--campaigns-like={runs['drifted']}")
     learned.assert_outcomes(passed=1)
     # The control: the default answers (published) create it with 202, but add no member.
-    published = pytester.runpytest_subprocess("-q")
+    published = pytester.runpytest_inprocess("-q")
     published.assert_outcomes(failed=1)
     assert "assert None == 0" in published.stdout.str()
