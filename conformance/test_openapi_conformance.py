@@ -196,7 +196,7 @@ def test_operation_honours_the_spec(
             case.path_parameters["id"] = owned_objects.current(operation.path)
         try:
             # The guest session adds its token (schemathesis sends none for the spec's oauth2
-            # scheme, and its ignored_auth probes go through a session of their own).
+            # scheme).
             case.call_and_validate(base_url=base_url, session=guest_session, checks=checks)
         except RefusedRequest:
             reject()
