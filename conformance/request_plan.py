@@ -46,6 +46,7 @@ PER_TEST = {
     "test_slim_is_the_default_and_full_adds_the_campaign_fields": 3,
     "test_invalid_campaign_bodies_are_400": 4,
     "test_invalid_schedules_to_an_owned_template_are_400": 5,
+    "test_invalid_deadline_durations_to_an_owned_template_are_400": 5,
     "test_malformed_patches_to_owned_objects_are_400": 11,
     "test_invalid_time_zones_to_an_owned_staged_campaign_are_400": 4,
     "test_429_carries_retry_after": 0,

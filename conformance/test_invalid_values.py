@@ -17,6 +17,7 @@ from conformance.rules import expect
 from conformance.suite_api import SuiteApi
 from strategies import (
     invalid_campaign_bodies,
+    invalid_durations,
     invalid_schedules,
     invalid_time_zones,
     malformed_patches,
@@ -85,6 +86,28 @@ def test_invalid_schedules_to_an_owned_template_are_400(suite_api: SuiteApi, own
         schedule, reason = pair
         response = suite_api.call("setCampaignTemplateSchedule", id=owned_template, body=schedule)
         refused(response, f"{reason}, not refused")
+
+    generated()
+
+
+@pytest.mark.rules("400")
+def test_invalid_deadline_durations_to_an_owned_template_are_400(
+    suite_api: SuiteApi, owned_template
+):
+    """deadlineDuration is "formatted as an ISO-8601 Duration" (the spec's iso8601-duration).
+    A valid one is set first, so a refusal below can only be about the value."""
+
+    def patched(duration: str):
+        patch = [{"op": "add", "path": "/deadlineDuration", "value": duration}]
+        return suite_api.call("patchCampaignTemplate", id=owned_template, body=patch)
+
+    accepted = patched("P2W")
+    assert accepted.status_code == 200, f"deadlineDuration P2W was refused: {accepted.text[:300]}"
+    refused(patched("two weeks"), "deadlineDuration 'two weeks' was not refused")
+
+    @given(duration=invalid_durations())
+    def generated(duration):
+        refused(patched(duration), f"deadlineDuration {duration!r} was not refused")
 
     generated()
 
