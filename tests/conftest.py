@@ -31,19 +31,20 @@ SHARED_RUN_MODULES = {
 }
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test reading a shared run from a module not in its group would make the run again
-    on the other worker: say so instead of silently paying for it."""
-    for item in items:
-        module = item.nodeid.split("::")[0]
-        for fixture in SHARED_RUN_FIXTURES.keys() & set(item.fixturenames):
-            if SHARED_RUN_MODULES.get(module) != SHARED_RUN_FIXTURES[fixture]:
-                raise pytest.UsageError(
-                    f"{item.nodeid} reads the shared run {fixture!r}: list {module} in "
-                    f"tests/conftest.py's SHARED_RUN_MODULES as {SHARED_RUN_FIXTURES[fixture]!r}"
-                )
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test reading a shared run from a module outside its group would make the run again
+    on the other worker: it fails, saying so, instead of silently paying for it."""
+    module = item.nodeid.split("::")[0]
+    for fixture in sorted(SHARED_RUN_FIXTURES.keys() & set(item.fixturenames)):
+        if SHARED_RUN_MODULES.get(module) != SHARED_RUN_FIXTURES[fixture]:
+            pytest.fail(
+                f"{item.nodeid} reads the shared run {fixture!r}: list {module} in "
+                f"tests/conftest.py's SHARED_RUN_MODULES as {SHARED_RUN_FIXTURES[fixture]!r}",
+                pytrace=False,
+            )
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, when it is installed
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """For xdist's default `load`: one work unit per shared-run group, one per other test.
     Units go out largest first (the groups), then in collection order."""
