@@ -18,7 +18,7 @@ from reports.__main__ import main as reports_main
 from reports.diff import compare_runs
 from reports.diff_text import format_markdown
 from reports.results_json import load_results
-from tests.conformance_runs.suite_run import run_suite
+from tests.conformance_runs.suite_run import SuiteRun, run_suite
 
 CLIENT = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 SEED = "20261129"
@@ -71,25 +71,28 @@ def served(program: list[str]) -> Iterator[str]:
 
 def test_a_diff_against_a_broken_server_names_the_broken_rule(tmp_path: Path, capsys):
     broken_launcher = str(Path(__file__).with_name("deadline_ignoring_emulator.py"))
-    runs = []
-    for name, program in [("clean", ["-m", "emulator"]), ("broken", [broken_launcher])]:
+
+    def run_against(name: str, program: list[str]) -> SuiteRun:
         with served(program) as base_url:
-            runs.append(
-                run_suite(
-                    tmp_path / name,
-                    "--target",
-                    base_url,
-                    "--rate-limit",
-                    "off",
-                    "--profile",
-                    "ci",
-                    "--seed",
-                    SEED,
-                    "-k",
-                    "lifecycle_walkthrough",
-                    env=CLIENT,
-                )
+            return run_suite(
+                tmp_path / name,
+                "--target",
+                base_url,
+                "--rate-limit",
+                "off",
+                "--profile",
+                "ci",
+                "--seed",
+                SEED,
+                "-k",
+                "lifecycle_walkthrough",
+                env=CLIENT,
             )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # side by side, each with its server
+        runs = list(
+            pool.map(run_against, ("clean", "broken"), (["-m", "emulator"], [broken_launcher]))
+        )
     clean, broken = (load_results(run.folder / "results.json") for run in runs)
     diff = compare_runs(clean, broken)
     assert [(c.record_type, c.name, c.operation) for c in diff.new_failures] == [
