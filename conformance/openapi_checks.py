@@ -337,6 +337,15 @@ DESCRIBED: dict[str, tuple[str, str]] = {
 }
 
 
+# What every response is held to, whichever kind of test sent it.
+EVERY_RESPONSE = (
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+)
+
+
 @dataclass
 class RunChecks:
     """The suite's checks as one run needs them. What they must know of the run (its options,
@@ -360,10 +369,7 @@ class RunChecks:
 
     def positive(self) -> list:
         return _observed(
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
+            *EVERY_RESPONSE,
             response_headers_conformance,
             use_after_free,
             self.valid_data_is_accepted,
@@ -373,10 +379,7 @@ class RunChecks:
 
     def negative(self) -> list:
         return _observed(
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
+            *EVERY_RESPONSE,
             negative_data_rejection,
             documented_error_shape,
         )
@@ -386,10 +389,7 @@ class RunChecks:
         checks apply; `valid_data_is_accepted` does not (a step may rightly meet a lifecycle
         rule): `allowed_step_is_accepted` judges those steps instead."""
         return _observed(
-            not_a_server_error,
-            status_code_conformance,
-            content_type_conformance,
-            response_schema_conformance,
+            *EVERY_RESPONSE,
             response_headers_conformance,
             use_after_free,
             ensure_resource_availability,
