@@ -23,6 +23,7 @@ import pytest
 from hypothesis.errors import Flaky
 
 _LOG = pytest.StashKey[list]()
+_EXPLANATION = pytest.StashKey[str]()
 MAX_LINES = 3
 
 
@@ -70,8 +71,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return report
     flaky = _find(call.excinfo.value, Flaky)
     if flaky is not None:
-        report.longrepr = explain(item.stash.get(_LOG, []), call.excinfo.value)
+        report.longrepr = item.stash[_EXPLANATION] = explain(
+            item.stash.get(_LOG, []), call.excinfo.value
+        )
     return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_exception_interact(node, call: pytest.CallInfo, report: pytest.TestReport) -> None:
+    """Schemathesis' pytest plugin rewrites the report of an exception group whose members
+    repeat (a FlakyFailure often holds the same failure twice) after the report is made:
+    the explanation is put back, after it."""
+    explanation = node.stash.get(_EXPLANATION, None)
+    if explanation is not None and report.when == "call":
+        report.longrepr = explanation
 
 
 def explain(log: list[Answer], error: BaseException) -> str:

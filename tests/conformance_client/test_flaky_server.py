@@ -15,6 +15,7 @@ import requests
 from conformance.flaky_server import Answer, inconsistent_answers
 from emulator.process import start_emulator
 
+pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[2]
 HYPOTHESIS_INTERNALS = (
     "FlakyStrategyDefinition",
@@ -75,6 +76,38 @@ def test_an_emulator_failing_one_request_in_five_is_reported_as_inconsistent():
     report = output[output.index("the server answered inconsistently") :]
     assert re.search(r"\n  (GET|POST|PUT|PATCH|DELETE) /v3/\S+ answered .*500 \(", report), report
     assert "  the failure being replayed: " in report
+
+
+# A test whose replay failed differently: hypothesis' FlakyFailure holding the same failure
+# twice, which schemathesis' own pytest plugin rewrites (it deduplicates group members).
+FLAKY_TEST = """
+from hypothesis.errors import FlakyFailure
+
+
+def fail():
+    raise AssertionError("getCampaign failed: 500")
+
+
+def test_replayed():
+    failures = []
+    for _ in range(2):
+        try:
+            fail()
+        except AssertionError as error:
+            failures.append(error)
+    raise FlakyFailure("Inconsistent results from replaying a test case!", failures)
+"""
+
+
+def test_the_explanation_survives_schemathesis_rewriting_the_report(pytester):
+    pytester.makepyfile(test_flaky=FLAKY_TEST)
+    result = pytester.runpytest_inprocess("-p", "conformance.flaky_server", "-p", "schemathesis")
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    assert "conformance: the server answered inconsistently" in output, output
+    assert "the failure being replayed: AssertionError: getCampaign failed: 500" in output
+    for internal in HYPOTHESIS_INTERNALS:
+        assert internal not in output, output
 
 
 def answer(method: str, url: str, status: int, template: str = "") -> Answer:
