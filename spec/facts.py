@@ -9,12 +9,14 @@ from them in a reproducible order); look-ups that only test membership take a fr
 Extension members read here (each marked with its source in the YAML, `x-source`):
 `x-filterable` (a `filters` parameter: field -> operators), `x-sortable` (a `sorters`
 parameter), `x-patchable` and `x-patchable-by-status` (a PATCH body), `x-sailpoint-userLevels`
-(the authorities an operation accepts).
+(the authorities an operation accepts), `x-info-member-by-type` (the Campaign's type-specific
+info members).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -61,6 +63,14 @@ def enum(component: str, member: str | None = None) -> tuple[str, ...]:
     return tuple(schema["enum"])
 
 
+def members_of_type(component: str, json_type: str) -> tuple[str, ...]:
+    """The members of `#/components/schemas/<component>` whose schema has `type: json_type`."""
+    declared = spec.declared_properties(_component(component)) or {}
+    return tuple(
+        name for name, schema in declared.items() if spec.deref(schema).get("type") == json_type
+    )
+
+
 def read_only_members(component: str) -> tuple[str, ...]:
     """The members a client may send but the server sets (`readOnly`, also through $ref)."""
     declared = spec.declared_properties(_component(component)) or {}
@@ -100,3 +110,22 @@ def patchable_by_status(operation_id: str) -> Mapping[str, tuple[str, ...]]:
 def authorities(operation_id: str) -> frozenset[str]:
     """The authorities of which a token needs one for the operation (else 403)."""
     return frozenset(_operation(operation_id)["x-sailpoint-userLevels"])
+
+
+@dataclass(frozen=True)
+class InfoMember:
+    """A Campaign member that "must be set only if the campaign type is" `campaign_type`;
+    `required`: a campaign of that type cannot do without it."""
+
+    member: str
+    campaign_type: str
+    required: bool
+
+
+def info_members() -> tuple[InfoMember, ...]:
+    """The Campaign's type-specific info members (`x-info-member-by-type`), in the spec's order."""
+    found = _component("Campaign")["x-info-member-by-type"]
+    return tuple(
+        InfoMember(entry["member"], campaign_type, bool(entry["required"]))
+        for campaign_type, entry in found.items()
+    )

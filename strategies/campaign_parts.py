@@ -1,7 +1,8 @@
 """The members of a campaign body: reviewers, access constraints and the type-specific infos.
 
-Enums come from spec/; the sentences the schema cannot say ("one of query or identityIds must
-be set", "only one of roleIds and query") are built in by construction.
+Enums, and which info member each campaign type needs or allows, come from spec/; the
+sentences the schema cannot say ("one of query or identityIds must be set", "only one of
+roleIds and query") are built in by construction.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from strategies.scalars import ids, non_blank_text, printable_text
-from strategies.spec_facts import member_enum, member_schema
+from strategies.spec_facts import CAMPAIGN_TYPES, info_members, member_enum, member_schema
 
 REVIEWER_TYPES = member_enum("CampaignReviewer", "type")
 ACCESS_TYPES = member_enum("AccessConstraint", "type")
@@ -111,22 +112,33 @@ def role_composition_campaign_infos() -> st.SearchStrategy[dict]:
     )
 
 
+def machine_account_campaign_infos() -> st.SearchStrategy[dict]:
+    """A MachineAccountCampaignInfo (a published-only member) listing up to two source ids."""
+    return st.fixed_dictionaries({"sourceIds": st.lists(ids(), max_size=2)})
+
+
+# The values of each info member, by member name.
+INFO_MEMBER_VALUES = {
+    "sourceOwnerCampaignInfo": source_owner_campaign_infos,
+    "searchCampaignInfo": search_campaign_infos,
+    "roleCompositionCampaignInfo": role_composition_campaign_infos,
+    "machineAccountCampaignInfo": machine_account_campaign_infos,
+}
+_INFO_BY_TYPE = {info.campaign_type: info for info in info_members()}
+
+
 def type_specific_members(campaign_type: str) -> st.SearchStrategy[dict]:
     """The info member `campaign_type` needs or allows, and no other type's info member.
 
-    MANAGER: none. SOURCE_OWNER: sourceOwnerCampaignInfo, optional. SEARCH:
-    searchCampaignInfo, required. ROLE_COMPOSITION: roleCompositionCampaignInfo, required.
+    Read from spec/: MANAGER has none; SOURCE_OWNER's sourceOwnerCampaignInfo is optional;
+    SEARCH needs searchCampaignInfo, ROLE_COMPOSITION roleCompositionCampaignInfo.
     """
-    if campaign_type == "MANAGER":
+    if campaign_type not in CAMPAIGN_TYPES:
+        raise ValueError(f"not a documented campaign type: {campaign_type!r}")
+    info = _INFO_BY_TYPE.get(campaign_type)
+    if info is None:
         return st.just({})
-    if campaign_type == "SOURCE_OWNER":
-        return st.fixed_dictionaries(
-            {}, optional={"sourceOwnerCampaignInfo": source_owner_campaign_infos()}
-        )
-    if campaign_type == "SEARCH":
-        return st.fixed_dictionaries({"searchCampaignInfo": search_campaign_infos()})
-    if campaign_type == "ROLE_COMPOSITION":
-        return st.fixed_dictionaries(
-            {"roleCompositionCampaignInfo": role_composition_campaign_infos()}
-        )
-    raise ValueError(f"not a documented campaign type: {campaign_type!r}")
+    values = {info.member: INFO_MEMBER_VALUES[info.member]()}
+    if info.required:
+        return st.fixed_dictionaries(values)
+    return st.fixed_dictionaries({}, optional=values)

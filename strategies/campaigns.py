@@ -8,14 +8,14 @@ from hypothesis import strategies as st
 
 from strategies.campaign_parts import campaign_filter_refs, type_specific_members
 from strategies.scalars import descriptions, future_date_times, names
-from strategies.spec_facts import CAMPAIGN_TYPES, COMMENT_REQUIREMENTS, CORRELATED_STATUSES
-
-BOOLEAN_MEMBERS = (
-    "emailNotificationEnabled",
-    "autoRevokeAllowed",
-    "recommendationsEnabled",
-    "sunsetCommentsRequired",
+from strategies.spec_facts import (
+    CAMPAIGN_TYPES,
+    COMMENT_REQUIREMENTS,
+    CORRELATED_STATUSES,
+    members_of_type,
 )
+
+BOOLEAN_MEMBERS: tuple[str, ...] = members_of_type("Campaign", "boolean")
 
 
 def correlated_statuses(campaign_type: str) -> st.SearchStrategy[str]:

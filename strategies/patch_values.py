@@ -10,25 +10,11 @@ from datetime import datetime
 
 from hypothesis import strategies as st
 
-from strategies.campaign_parts import (
-    campaign_filter_refs,
-    ids,
-    role_composition_campaign_infos,
-    search_campaign_infos,
-    source_owner_campaign_infos,
-)
+from strategies.campaign_parts import INFO_MEMBER_VALUES, campaign_filter_refs
 from strategies.scalars import future_date_times, names, printable_text
 from strategies.spec_facts import member_schema
 
-_OBJECTS = {
-    "filter": campaign_filter_refs,
-    "sourceOwnerCampaignInfo": source_owner_campaign_infos,
-    "searchCampaignInfo": search_campaign_infos,
-    "roleCompositionCampaignInfo": role_composition_campaign_infos,
-    "machineAccountCampaignInfo": lambda: st.fixed_dictionaries(
-        {"sourceIds": st.lists(ids(), max_size=2)}
-    ),
-}
+_OBJECTS = {"filter": campaign_filter_refs, **INFO_MEMBER_VALUES}
 
 
 def campaign_member_values(

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ import yaml
 import spec
 from emulator.control_client import fetch_token
 from emulator.domain import campaign_lifecycle, campaigns, certifications, templates
+from emulator.domain.campaign_rules import check_campaign_rules
+from emulator.domain.errors import InvalidRequest
 from emulator.process import start_emulator
 from emulator.request_contract import load_contracts
 from spec import facts
@@ -135,3 +138,27 @@ def test_one_fact_changed_in_the_contract_changes_emulator_and_suite_together(tm
     assert served == {"documents": 200, "changed copy": 400}
     assert "autoRevokeAllowed" in _suite_expects(spec.SPEC_PATH)
     assert "autoRevokeAllowed" not in _suite_expects(changed)
+
+
+def test_the_emulator_ties_each_info_member_to_the_type_spec_names():
+    infos = facts.info_members()
+    assert {info.campaign_type for info in infos} < set(facts.enum("CampaignType"))
+    for info in infos:
+        for other in set(facts.enum("CampaignType")) - {info.campaign_type}:
+            body = {"name": "n", "type": other, info.member: {}}
+            with pytest.raises(InvalidRequest, match=info.member):
+                check_campaign_rules(body)
+        needs = pytest.raises(InvalidRequest, match=info.member) if info.required else nullcontext()
+        with needs:
+            check_campaign_rules({"name": "n", "type": info.campaign_type})
+
+
+def test_boolean_members_are_the_campaign_schemas_booleans():
+    from strategies.campaigns import BOOLEAN_MEMBERS
+
+    assert set(BOOLEAN_MEMBERS) == {
+        name
+        for name in facts.declared_members("Campaign")
+        if facts.member_schema("Campaign", name).get("type") == "boolean"
+    }
+    assert "sunsetCommentsRequired" in BOOLEAN_MEMBERS and len(BOOLEAN_MEMBERS) == 4
