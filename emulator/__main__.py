@@ -32,7 +32,7 @@ from emulator.config import (
 )
 from emulator.process import READY
 from emulator.violation_gate import run_gate
-from reports.learned_profile import LearnedProfile, load_profile
+from spec.learned_profile import LearnedProfile, load_profile
 
 
 class _Parser(argparse.ArgumentParser):

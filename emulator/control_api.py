@@ -36,8 +36,7 @@ from emulator.config import RateLimit, check_answers, client_from_record
 from emulator.domain import campaigns
 from emulator.domain.tenant import CAMPAIGN, KINDS, TEMPLATE
 from emulator.traffic_controls import FaultProfile, RateLimiter
-from reports.learned_profile import describe, profile_from_document
-from reports.results_json import ResultsFileError
+from spec.learned_profile import ProfileSourceError, describe, profile_from_document
 
 if TYPE_CHECKING:
     from emulator.app import Emulator
@@ -160,7 +159,7 @@ def control_routes(emulator: Emulator) -> list[Route]:
         tenant = slot_of(request).tenant
         try:
             profile = profile_from_document(await _json(request), "the request body")
-        except ResultsFileError as error:
+        except ProfileSourceError as error:
             raise ControlError(str(error)) from None
         name = learned_answers.register(profile)
         with tenant.lock:

@@ -1,6 +1,6 @@
 """Answers learned from a tenant run (`--like results.json`), on the answer-profile mechanism.
 
-A learned profile (reports.learned_profile) becomes a spec view (`spec.define_answers`) named
+A learned profile (spec.learned_profile) becomes a spec view (`spec.define_answers`) named
 after it: the documents' contract with the learned success statuses and the widened enums, so
 request validation, the success status and the domain's schema checks follow it exactly as
 they follow "published". The undocumented members it learned are not part of any contract;
@@ -15,7 +15,7 @@ import copy
 from typing import Any
 
 import spec
-from reports.learned_profile import LearnedProfile
+from spec.learned_profile import LearnedProfile
 
 # Profile name -> the profile, for every learned profile this process serves.
 _PROFILES: dict[str, LearnedProfile] = {}

@@ -16,8 +16,8 @@ from typing import NoReturn, TypeVar
 
 from reports.diff import DEFAULT_SLOWDOWN_FACTOR, compare_runs, format_json
 from reports.diff_text import format_markdown, format_text
-from reports.learned_profile import describe, load_profile
 from reports.results_json import ResultsFileError, load_results
+from spec.learned_profile import ProfileSourceError, describe, load_profile
 
 PROG = "python -m reports"
 FORMATTERS = {"text": format_text, "markdown": format_markdown, "json": format_json}
@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _read(load: Callable[[str], T], path: str) -> T:
     try:
         return load(path)
-    except ResultsFileError as error:
+    except (ResultsFileError, ProfileSourceError) as error:
         raise UnreadableFile(str(error)) from None
     except FileNotFoundError as error:
         raise UnreadableFile(f"{error.filename}: no such file") from None

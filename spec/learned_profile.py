@@ -1,7 +1,10 @@
 """A learned answer profile: what a run saw the target do differently from the documents.
 
-`derive_profile` reads a run's `behaviour` (results.json version 3) and keeps only what the
-emulator can reproduce without losing its state machine:
+A view of the contract, as data: the reports read it to say what it changes (`reports
+profile`), the emulator to answer as it says (`--like`), and neither imports the other.
+`derive_profile` reads the `behaviour` section of a results file (version 3, as the reports
+write it: plain JSON) and keeps only what the emulator can reproduce without losing its
+state machine:
 
 - a success status the target answered instead of the documented one (never the documented
   one seen at all for that operation);
@@ -22,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import spec
-from reports.behaviour import TargetBehaviour
-from reports.results_json import (
-    SCHEMA_VERSION,
-    ResultsFileError,
-    read_json_file,
-    results_from_dict,
-)
+
+# The results file version that records the target's behaviour (version 3 added it).
+LEARNS_FROM_VERSION = 3
+
+
+class ProfileSourceError(ValueError):
+    """A document a profile cannot be learned from; the one-line message says why."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,11 @@ class LearnedProfile:
         return not (self.statuses or self.members or self.enums)
 
 
-def derive_profile(behaviour: TargetBehaviour, source: str) -> LearnedProfile:
+def derive_profile(behaviour: dict[str, Any], source: str) -> LearnedProfile:
+    """The profile a results file's `behaviour` section teaches; `source` says whose run."""
     statuses: list[StatusChange] = []
     notes: list[str] = []
-    for operation_id, counts in behaviour.status_counts.items():
+    for operation_id, counts in behaviour["status_counts"].items():
         try:
             _, _, operation = spec.operation_by_id(operation_id)
         except KeyError:
@@ -110,26 +114,26 @@ def derive_profile(behaviour: TargetBehaviour, source: str) -> LearnedProfile:
                 "run does not tell which request causes it)"
             )
     members = {}
-    for member in behaviour.members:
-        if not 200 <= member.status < 300:
+    for member in behaviour["undocumented_members"]:
+        operation_id, status, pointer = member["operation_id"], member["status"], member["pointer"]
+        if not 200 <= status < 300:
             notes.append(
-                f"{member.operation_id} {member.status} answers carried undocumented "
-                f"{member.pointer}: not reproduced (error answers keep the documented shape)"
+                f"{operation_id} {status} answers carried undocumented {pointer}: not "
+                "reproduced (error answers keep the documented shape)"
             )
             continue
-        key = (member.operation_id, member.pointer)
-        if key not in members:
-            members[key] = MemberAddition(
-                member.operation_id,
-                member.pointer,
-                member.example,
-                f"seen in {member.status} answers ({_times(member.count)}), not declared "
-                f"by {member.schema}",
+        if (operation_id, pointer) not in members:
+            members[operation_id, pointer] = MemberAddition(
+                operation_id,
+                pointer,
+                member["example"],
+                f"seen in {status} answers ({_times(member['count'])}), not declared "
+                f"by {member['schema']}",
             )
     enums: dict[str, dict[str, list[str]]] = {}
-    for seen_value in behaviour.enum_values:
-        where = f"{seen_value.operation_id} {seen_value.pointer}"
-        enums.setdefault(seen_value.schema, {}).setdefault(seen_value.value, []).append(where)
+    for seen_value in behaviour["enum_values"]:
+        where = f"{seen_value['operation_id']} {seen_value['pointer']}"
+        enums.setdefault(seen_value["schema"], {}).setdefault(seen_value["value"], []).append(where)
     widenings = tuple(
         EnumWidening(
             schema,
@@ -147,12 +151,12 @@ def derive_profile(behaviour: TargetBehaviour, source: str) -> LearnedProfile:
     )
 
 
-def _header_notes(behaviour: TargetBehaviour) -> list[str]:
+def _header_notes(behaviour: dict[str, Any]) -> list[str]:
     notes = []
-    if behaviour.retry_after:
-        formats = ", ".join(f"{fmt} ({n})" for fmt, n in behaviour.retry_after.items())
+    if behaviour["retry_after_formats"]:
+        formats = ", ".join(f"{fmt} ({n})" for fmt, n in behaviour["retry_after_formats"].items())
         notes.append(f"Retry-After came as {formats}: the emulator sends delta-seconds")
-    for operation_id, facts in behaviour.total_count.items():
+    for operation_id, facts in behaviour["total_count"].items():
         if facts.get("requested_absent"):
             notes.append(
                 f"{operation_id} left out X-Total-Count answering count=true "
@@ -162,20 +166,32 @@ def _header_notes(behaviour: TargetBehaviour) -> list[str]:
 
 
 def load_profile(path: Path | str) -> LearnedProfile:
-    """The profile a results file (version 3) teaches. `ResultsFileError` (one line) for a
+    """The profile a results file (version 3) teaches. `ProfileSourceError` (one line) for a
     file that is not one, `OSError` when it cannot be read."""
-    return profile_from_document(read_json_file(path), str(path))
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ProfileSourceError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
+    return profile_from_document(document, str(path))
 
 
 def profile_from_document(document: Any, source: str = "document") -> LearnedProfile:
-    if isinstance(document, dict) and document.get("schema_version") not in (None, SCHEMA_VERSION):
-        raise ResultsFileError(
+    """The profile a parsed results document teaches; `ProfileSourceError` naming `source`."""
+    if not isinstance(document, dict) or "schema_version" not in document:
+        raise ProfileSourceError(f"{source}: not a results file (no schema_version member)")
+    if document["schema_version"] != LEARNS_FROM_VERSION:
+        raise ProfileSourceError(
             f"{source}: results schema_version {document['schema_version']!r} records no "
-            f"observations to learn from (version {SCHEMA_VERSION} does): rerun the suite"
+            f"observations to learn from (version {LEARNS_FROM_VERSION} does): rerun the suite"
         )
-    result = results_from_dict(document, source)
-    meta = result.metadata
-    return derive_profile(result.behaviour, f"{meta.target_kind} run {meta.run_id}")
+    try:
+        run = document["run"]
+        return derive_profile(document["behaviour"], f"{run['target_kind']} run {run['run_id']}")
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise ProfileSourceError(
+            f"{source}: not a valid results file ({type(error).__name__}: {error})"
+        ) from None
 
 
 def describe(profile: LearnedProfile) -> str:

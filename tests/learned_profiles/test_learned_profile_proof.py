@@ -16,7 +16,7 @@ from dataclasses import asdict
 from drift_emulator import EDITOR_EMAIL, EDITOR_NAME
 from learning_runs import CLIENT, FOREIGN_NAMES, LIMITED, load
 
-from reports.learned_profile import LearnedProfile, describe, load_profile
+from spec.learned_profile import LearnedProfile, describe, load_profile
 
 
 def _changes(profile: LearnedProfile) -> dict:
