@@ -1,5 +1,6 @@
 """Whether the documents allow a lifecycle step on an object as it is now: the oracle of the
-stateful phase's `allowed_step_is_accepted` check (conformance/openapi_checks.py).
+stateful phase's `allowed_step_is_accepted` check (conformance/openapi_checks.py), and
+`AllowedSteps`, which reads the object before and after each step and asks the judges.
 
 Each judge takes the object as a GET answered it, the step's body and the target's clock, and
 answers `Allowed(rules, state)` (the documents allow the step, so a 400 breaks `rules`),
@@ -14,9 +15,13 @@ it shares no code with the emulator: on a tenant it is the only judge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
+
+from schemathesis.core import NotSet
 
 import spec
 from spec import facts
@@ -123,6 +128,78 @@ JUDGES = {
     "updateCampaign": ("getCampaign", judge_campaign_patch),
     "patchCampaignTemplate": ("getCampaignTemplate", judge_template_patch),
 }
+
+
+class AllowedSteps:
+    """What the stateful phase's `allowed_step_is_accepted` check needs of the run:
+    `read(operation_id, id)` answers the object a step acts on (a GET through the run's
+    session; None when it is not one this run owns or cannot be read) and `now()` the
+    target's clock. The state machine calls `before(case)` before it sends a step: the object
+    is judged as it was before the step and as it is after a 400, and only when both say the
+    same (an object that moved on its own meanwhile, PENDING to STAGED, is not judged)."""
+
+    def __init__(
+        self, read: Callable[[str, str], dict | None], now: Callable[[], datetime]
+    ) -> None:
+        self.read = read
+        self.now = now
+        self._before: dict[str, dict] = {}  # case id -> the object before the step
+
+    def before(self, case) -> None:
+        judged = JUDGES.get(_operation_id(case))
+        object_id = (case.path_parameters or {}).get("id")
+        if judged is None or not isinstance(object_id, str) or not _documented_request(case):
+            return
+        state = self.read(judged[0], object_id)
+        if state is not None:
+            self._before[case.id] = state
+
+    def refused_allowed_step(self, response, case) -> Verdict | None:
+        """The verdict of a step the object's state allows and the server refused with a 400
+        (read before and after the step); None when the step is not judged, was not refused,
+        or a documented rule refuses it."""
+        before = self._before.pop(case.id, None)
+        if before is None or response.status_code != 400:
+            return None  # not a judged step, or not refused
+        getter, judge = JUDGES[_operation_id(case)]
+        after = self.read(getter, case.path_parameters["id"])
+        if after is None:
+            return None
+        body, now = _body(case), self.now()
+        first, then = judge(before, body, now), judge(after, body, now)
+        if first is None or then is None or first.allowed != then.allowed:
+            return None  # cannot say, or the object changed meanwhile
+        return then if then.allowed else None
+
+
+def _operation_id(case) -> str:
+    return case.operation.definition.raw["operationId"]
+
+
+def _body(case) -> Any:
+    return None if isinstance(case.body, NotSet) else case.body
+
+
+@cache
+def _request_validator(operation_id: str, media_type: str):
+    _, _, operation = spec.operation_by_id(operation_id)
+    media = spec.deref(operation["requestBody"])["content"].get(media_type)
+    return None if media is None else spec.validator_for(media["schema"], "request")
+
+
+def _documented_request(case) -> bool:
+    """The step's body is one its operation documents (media type and schema), or it has
+    none and needs none: the input is valid, so only a rule of the documents may refuse it."""
+    operation_id = _operation_id(case)
+    _, _, operation = spec.operation_by_id(operation_id)
+    request_body = spec.deref(operation.get("requestBody", {}))
+    body = _body(case)
+    if body is None:
+        return not request_body.get("required", False)
+    media_type = case.media_type or next(iter(request_body.get("content", {})), "")
+    validator = _request_validator(operation_id, media_type)
+    return validator is not None and validator.is_valid(body)
+
 
 # RFC 6902 section 4: each operation and the members it must carry.
 _MEMBERS = {

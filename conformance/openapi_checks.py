@@ -1,5 +1,11 @@
-"""The suite's own response checks, schemathesis style: `check(ctx, response, case)`.
+"""The response checks a run holds every answer to: one catalogue, `CHECKS`, shaped like the
+rule catalogue (conformance/rules.py). Each entry names a check function, its kind
+(schemathesis' own or the suite's), the sentence it holds the server to and the phases it
+applies to; the `@pytest.mark.checks` markers (`check_names`), the check lists a run sends
+with (`RunChecks.for_phase`) and the report's columns are all read from it.
 
+The suite's own, schemathesis style (`check(run, ctx, response, case)`: `run` is the run's
+`RunChecks`, which carries what a check must know of the run, so no module keeps run state):
 - `valid_data_is_accepted`: a schema-valid request gets a 2xx, or a 4xx the documents justify
   by a rule the schema cannot state (replaces schemathesis' positive_data_acceptance, whose
   "any 4xx fails" cannot know those rules);
@@ -16,23 +22,19 @@ go around the guest session. The "401" rule (test_auth_and_errors.py, test_token
 sends every operation without a token, and an expired one, through the session instead.
 
 Schemathesis' convention: a check raises on failure and returns True for a response it does
-not apply to; returning None means it judged the response and found it right. What each
-check holds the server to, and the check lists each kind of test runs (`RunChecks`, which
-carries what the checks must know of the run: no module here keeps run state), are at the
-end.
+not apply to; returning None means it judged the response and found it right.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
-from typing import Any
+from typing import Any, Literal
 
+import pytest
 from schemathesis.checks import not_a_server_error
-from schemathesis.core import NotSet
 from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -45,7 +47,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import spec
-from conformance.allowed_steps import JUDGES
+from conformance.allowed_steps import AllowedSteps
 from conformance.rules import RULES
 from conformance.tally import current_tally, observed
 
@@ -104,78 +106,6 @@ def _operation_id(case) -> str:
     return case.operation.definition.raw["operationId"]
 
 
-class AllowedSteps:
-    """What the stateful phase's `allowed_step_is_accepted` check needs of the run:
-    `read(operation_id, id)` answers the object a step acts on (a GET through the run's
-    session; None when it is not one this run owns or cannot be read) and `now()` the
-    target's clock. The state machine calls `before(case)` before it sends a step: the object
-    is judged as it was before the step and as it is after a 400, and only when both say the
-    same (an object that moved on its own meanwhile, PENDING to STAGED, is not judged)."""
-
-    def __init__(
-        self, read: Callable[[str, str], dict | None], now: Callable[[], datetime]
-    ) -> None:
-        self.read = read
-        self.now = now
-        self._before: dict[str, dict] = {}  # case id -> the object before the step
-
-    def before(self, case) -> None:
-        judged = JUDGES.get(_operation_id(case))
-        object_id = (case.path_parameters or {}).get("id")
-        if judged is None or not isinstance(object_id, str) or not _documented_request(case):
-            return
-        state = self.read(judged[0], object_id)
-        if state is not None:
-            self._before[case.id] = state
-
-    def judge(self, response, case) -> bool | None:
-        before = self._before.pop(case.id, None)
-        if before is None or response.status_code != 400:
-            return True  # not a judged step, or not refused
-        getter, judge = JUDGES[_operation_id(case)]
-        after = self.read(getter, case.path_parameters["id"])
-        if after is None:
-            return True
-        body, now = _body(case), self.now()
-        first, then = judge(before, body, now), judge(after, body, now)
-        if first is None or then is None or first.allowed != then.allowed:
-            return True  # cannot say, or the object changed meanwhile
-        if not then.allowed:
-            return None  # a documented rule refuses the step: the 400 is right
-        sentences = " ".join(RULES[rule].sentence for rule in then.rules)
-        raise ContractFailure(
-            case.operation.label,
-            "Allowed step refused",
-            f"The document says: {sentences}\nThe object was: {then.state} (read before and "
-            f"after the step).\nThe server did: answered 400 {response.text[:300]}",
-        )
-
-
-def _body(case) -> Any:
-    return None if isinstance(case.body, NotSet) else case.body
-
-
-@cache
-def _request_validator(operation_id: str, media_type: str):
-    _, _, operation = spec.operation_by_id(operation_id)
-    media = spec.deref(operation["requestBody"])["content"].get(media_type)
-    return None if media is None else spec.validator_for(media["schema"], "request")
-
-
-def _documented_request(case) -> bool:
-    """The step's body is one its operation documents (media type and schema), or it has
-    none and needs none: the input is valid, so only a rule of the documents may refuse it."""
-    operation_id = _operation_id(case)
-    _, _, operation = spec.operation_by_id(operation_id)
-    request_body = spec.deref(operation.get("requestBody", {}))
-    body = _body(case)
-    if body is None:
-        return not request_body.get("required", False)
-    media_type = case.media_type or next(iter(request_body.get("content", {})), "")
-    validator = _request_validator(operation_id, media_type)
-    return validator is not None and validator.is_valid(body)
-
-
 def is_error_response(body: Any) -> bool:
     """An ErrorResponseDto as the documents show it: a trackingId and at least one message."""
     return (
@@ -187,7 +117,7 @@ def is_error_response(body: Any) -> bool:
     )
 
 
-def documented_error_shape(ctx, response, case) -> bool | None:
+def documented_error_shape(run: RunChecks, ctx, response, case) -> bool | None:
     status = response.status_code
     if status < 400:
         return True  # not an error
@@ -212,7 +142,7 @@ def documented_error_shape(ctx, response, case) -> bool | None:
     return None
 
 
-def _valid_data_is_accepted(owned_ids: set[str], response, case) -> bool | None:
+def valid_data_is_accepted(run: RunChecks, ctx, response, case) -> bool | None:
     # A case without generation metadata is one the suite built from the documents (their
     # example requests): schema-valid as a positive case is.
     if case.meta is not None and case.meta.generation.mode.value != "positive":
@@ -221,7 +151,7 @@ def _valid_data_is_accepted(owned_ids: set[str], response, case) -> bool | None:
     if 200 <= status < 300:
         return None
     justified = dict(JUSTIFIED_REJECTIONS.get(_operation_id(case), {}))
-    owned = (case.path_parameters or {}).get("id") in owned_ids
+    owned = (case.path_parameters or {}).get("id") in run.owned_ids
     if owned and _operation_id(case) not in NO_SCHEDULE_404:
         justified.pop(404, None)  # the id names an object this run owns
     if status in justified:
@@ -235,7 +165,7 @@ def _valid_data_is_accepted(owned_ids: set[str], response, case) -> bool | None:
     )
 
 
-def _undocumented_properties(strict: bool, response, case) -> bool | None:
+def undocumented_properties(run: RunChecks, ctx, response, case) -> bool | None:
     operation = case.operation.definition.raw
     documented = operation["responses"].get(str(response.status_code))
     body = _json(response)
@@ -250,7 +180,7 @@ def _undocumented_properties(strict: bool, response, case) -> bool | None:
         return None
     for pointer in found:
         current_tally().saw_undocumented(operation["operationId"], pointer)
-    if strict:
+    if run.strict:
         raise ContractFailure(
             case.operation.label,
             "Undocumented response properties",
@@ -258,6 +188,21 @@ def _undocumented_properties(strict: bool, response, case) -> bool | None:
             f"\nThe server did: answered undeclared {', '.join(found)}",
         )
     return None
+
+
+def allowed_step_is_accepted(run: RunChecks, ctx, response, case) -> bool | None:
+    if run.allowed_steps is None:
+        return True  # not a stateful run: nothing reads the objects
+    verdict = run.allowed_steps.refused_allowed_step(response, case)
+    if verdict is None:
+        return True  # not judged, not refused, or refused by a documented rule
+    sentences = " ".join(RULES[rule].sentence for rule in verdict.rules)
+    raise ContractFailure(
+        case.operation.label,
+        "Allowed step refused",
+        f"The document says: {sentences}\nThe object was: {verdict.state} (read before and "
+        f"after the step).\nThe server did: answered 400 {response.text[:300]}",
+    )
 
 
 def _extra_members(value: Any, schema: dict, pointer: str):
@@ -285,129 +230,140 @@ def _json(response) -> Any:
         return None
 
 
-# What each check holds the server to, for the report's columns: (kind, sentence).
-DESCRIBED: dict[str, tuple[str, str]] = {
-    "not_a_server_error": ("schemathesis", "No response is a 5xx server error."),
-    "status_code_conformance": (
+Phase = Literal["positive", "negative", "stateful"]
+# positive: schema-valid generated requests and the documents' example requests; negative:
+# schema-breaking ones; stateful: the steps of the spec's links.
+EVERY_PHASE: frozenset[Phase] = frozenset({"positive", "negative", "stateful"})
+
+
+@dataclass(frozen=True)
+class Check:
+    """One response check: its function (schemathesis': `check(ctx, response, case)`; the
+    suite's: `check(run, ctx, response, case)`), what it holds the server to, and the phases
+    whose responses it judges. Its name is the function's."""
+
+    function: Callable[..., bool | None]
+    kind: Literal["schemathesis", "suite"]
+    sentence: str
+    phases: frozenset[Phase]
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+
+def _check(function, kind, sentence: str, *phases: Phase) -> Check:
+    return Check(function, kind, sentence, frozenset(phases) or EVERY_PHASE)
+
+
+_CHECKS = [
+    _check(not_a_server_error, "schemathesis", "No response is a 5xx server error."),
+    _check(
+        status_code_conformance,
         "schemathesis",
         "The status code is one the operation documents.",
     ),
-    "content_type_conformance": (
+    _check(
+        content_type_conformance,
         "schemathesis",
         "The Content-Type is one the documented response declares.",
     ),
-    "response_schema_conformance": (
+    _check(
+        response_schema_conformance,
         "schemathesis",
         "The body matches the documented response schema.",
     ),
-    "response_headers_conformance": (
+    _check(
+        response_headers_conformance,
         "schemathesis",
         "The documented response headers are present and match their schemas.",
+        "positive",
+        "stateful",
     ),
-    "use_after_free": (
+    _check(
+        use_after_free,
         "schemathesis",
         "A deleted resource is no longer served (404 after DELETE).",
+        "positive",
+        "stateful",
     ),
-    "negative_data_rejection": (
+    _check(
+        negative_data_rejection,
         "schemathesis",
         "A request that breaks the schema is rejected with a 4xx.",
+        "negative",
     ),
-    "ensure_resource_availability": (
+    _check(
+        ensure_resource_availability,
         "schemathesis",
         "A resource just created is available to the operations its links lead to.",
+        "stateful",
     ),
-    "valid_data_is_accepted": (
+    _check(
+        valid_data_is_accepted,
         "suite",
         "A schema-valid request is accepted, unless a documented rule forbids it.",
+        "positive",
     ),
-    "documented_error_shape": (
+    _check(
+        documented_error_shape,
         "suite",
         "Every error body has the documented shape (ErrorResponseDto with a trackingId; "
         "401 and 429 bodies as documented).",
     ),
-    "undocumented_properties": (
+    _check(
+        undocumented_properties,
         "suite",
         "Response members are those the schema declares (fails only with --strict).",
+        "positive",
+        "stateful",
     ),
-    "allowed_step_is_accepted": (
+    _check(
+        allowed_step_is_accepted,
         "suite",
         "A step the object's current state allows (activate a STAGED campaign, complete a "
         "past-due one, patch the members its status lets change) is not refused with a 400.",
+        "stateful",
     ),
-}
+]
+CHECKS: dict[str, Check] = {check.name: check for check in _CHECKS}
 
 
-# What every response is held to, whichever kind of test sent it.
-EVERY_RESPONSE = (
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-)
+def check_names(phase: Phase) -> list[str]:
+    """The checks a phase runs, in catalogue order: what its tests declare with
+    `@pytest.mark.checks`."""
+    return [check.name for check in _CHECKS if phase in check.phases]
+
+
+def unknown_checks(item: pytest.Item) -> list[str]:
+    """Names a test's `checks` markers give that the catalogue lacks."""
+    return [
+        name for mark in item.iter_markers("checks") for name in mark.args if name not in CHECKS
+    ]
 
 
 @dataclass
 class RunChecks:
     """The suite's checks as one run needs them. What they must know of the run (its options,
     the objects it owns, how to read them) is carried here, by one object a fixture owns,
-    instead of module globals: two runs in one process never see each other's. Each list
-    wraps its checks with `observed`, which counts what each judges per operation."""
+    instead of module globals: two runs in one process never see each other's."""
 
     strict: bool = False  # --strict: undocumented response members fail
     # Objects of this run the positive phase sends: a 404 is no longer a justified answer.
     owned_ids: set[str] = field(default_factory=set)
     allowed_steps: AllowedSteps | None = None  # the stateful phase's reader; None: not judged
 
-    def valid_data_is_accepted(self, ctx, response, case) -> bool | None:
-        return _valid_data_is_accepted(self.owned_ids, response, case)
+    def for_phase(self, phase: Phase) -> list[Callable]:
+        """The phase's checks as schemathesis calls them, each counted per operation in the
+        running test's tally (`observed`)."""
+        return [observed(self._callable(CHECKS[name])) for name in check_names(phase)]
 
-    def undocumented_properties(self, ctx, response, case) -> bool | None:
-        return _undocumented_properties(self.strict, response, case)
+    def _callable(self, check: Check) -> Callable:
+        if check.kind == "schemathesis":
+            return check.function
 
-    def allowed_step_is_accepted(self, ctx, response, case) -> bool | None:
-        return True if self.allowed_steps is None else self.allowed_steps.judge(response, case)
+        @functools.wraps(check.function)
+        def with_run(ctx, response, case):
+            return check.function(self, ctx, response, case)
 
-    def positive(self) -> list:
-        return _observed(
-            *EVERY_RESPONSE,
-            response_headers_conformance,
-            use_after_free,
-            self.valid_data_is_accepted,
-            documented_error_shape,
-            self.undocumented_properties,
-        )
-
-    def negative(self) -> list:
-        return _observed(
-            *EVERY_RESPONSE,
-            negative_data_rejection,
-            documented_error_shape,
-        )
-
-    def stateful(self) -> list:
-        """Links chain valid requests whose ids come from earlier answers: the schema-level
-        checks apply; `valid_data_is_accepted` does not (a step may rightly meet a lifecycle
-        rule): `allowed_step_is_accepted` judges those steps instead."""
-        return _observed(
-            *EVERY_RESPONSE,
-            response_headers_conformance,
-            use_after_free,
-            ensure_resource_availability,
-            documented_error_shape,
-            self.undocumented_properties,
-            self.allowed_step_is_accepted,
-        )
-
-
-def _observed(*checks: Callable) -> list:
-    return [observed(check) for check in checks]
-
-
-def names(checks: list) -> list[str]:
-    return [check.__name__ for check in checks]
-
-
-# The checks each kind of test declares (pytest.mark.checks), whatever the run.
-POSITIVE_CHECK_NAMES = names(RunChecks().positive())
-NEGATIVE_CHECK_NAMES = names(RunChecks().negative())
-STATEFUL_CHECK_NAMES = names(RunChecks().stateful())
+        return with_run

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conformance.openapi_checks import CHECKS, unknown_checks
 from conformance.rules import RULES, RuleBreach
 from conformance.tally import TestTally, tallying
 from reports.behaviour import TargetBehaviour, merge_behaviour_data, new_behaviour_data
@@ -23,6 +24,7 @@ from reports.model import (
     CheckRecord,
     Exchange,
     Observed,
+    StoppedBy,
     TestOutcome,
     fold_outcomes,
 )
@@ -42,6 +44,7 @@ class _Part:
     exchange: dict[str, Any] | None = None
     test: str = ""
     duration_ms: float = 0.0
+    stopped_by: dict[str, Any] | None = None  # reports.model.StoppedBy, as data
 
 
 @dataclass(eq=False)  # a plugin object: pluggy keeps it in sets
@@ -49,14 +52,21 @@ class RunCollector:
     """The session's bookkeeping (a pytest plugin object: its methods are hooks)."""
 
     config: pytest.Config
-    check_kinds: dict[str, str] = field(default_factory=dict)  # check name -> kind
-    check_documented: dict[str, str] = field(default_factory=dict)
     tests: list[TestOutcome] = field(default_factory=list)
     rule_parts: dict[str, list[_Part]] = field(default_factory=dict)
     check_parts: dict[tuple[str, str], list[_Part]] = field(default_factory=dict)
     statuses: dict[str, set[int]] = field(default_factory=dict)
     undocumented: dict[str, set[str]] = field(default_factory=dict)
     behaviour: dict[str, Any] = field(default_factory=new_behaviour_data)
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            unknown = unknown_checks(item)
+            if unknown:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: check {unknown[0]!r} is not in the check catalogue "
+                    "(conformance/openapi_checks.py)"
+                )
 
     # --- in the process that runs the test ------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
@@ -133,15 +143,15 @@ class RunCollector:
         for operation, pointers in tally["undocumented"].items():
             self.undocumented.setdefault(operation, set()).update(pointers)
         merge_behaviour_data(self.behaviour, tally["behaviour"])
-        stopped = _stopped(report, category)
         breach = data["breach"]
+        stopped = _stopped(report, category, _cause(breach, data["tally"]["checks"]))
         duration = report.duration * 1000
         for rule_id in dict.fromkeys([*data["rules"], *tally["rules"]]):
             exercised = tally["rules"].get(rule_id, 0)
             if breach and breach["rule"] == rule_id:
                 part = _Part("fail", exercised, 1, breach["did"], breach["exchange"])
             elif stopped is not None:
-                part = stopped(exercised, breach)
+                part = stopped(exercised)
             elif exercised:
                 part = _Part("pass", exercised)
             else:
@@ -160,7 +170,7 @@ class RunCollector:
                         "fail", seen["cases"], seen["failures"], seen["failure"], seen["exchange"]
                     )
                 elif stopped is not None and not (category == "failed" and _any_failed(judged)):
-                    part = stopped(seen["cases"] if seen else 0, None)
+                    part = stopped(seen["cases"] if seen else 0)
                 elif seen and seen["cases"]:
                     part = _Part("pass", seen["cases"])
                 else:
@@ -174,16 +184,8 @@ class RunCollector:
     # --- the result ----------------------------------------------------------------------
     def records(self) -> list[CheckRecord]:
         records = [
-            _folded(
-                "check",
-                key[0],
-                key[1],
-                self.check_kinds.get(key[1], "schemathesis"),
-                self.check_documented.get(key[1], ""),
-                "",
-                parts,
-            )
-            for key, parts in self.check_parts.items()
+            _folded("check", operation, name, CHECKS[name].kind, CHECKS[name].sentence, "", parts)
+            for (operation, name), parts in self.check_parts.items()
         ]
         for rule in RULES.values():
             parts = self.rule_parts.get(rule.id) or [
@@ -229,6 +231,7 @@ def _folded(record_type, operation, name, kind, documented, source, parts) -> Ch
         exchange=Exchange(**exchange) if exchange else None,
         tests=sorted({part.test for part in parts if part.test}),
         duration_ms=sum(part.duration_ms for part in parts),
+        stopped_by=StoppedBy(**deciding.stopped_by) if deciding.stopped_by else None,
     )
 
 
@@ -248,22 +251,36 @@ def _unexercised_reason(rule_id: str, data: dict) -> str:
     return "declared but never exercised in this test"
 
 
-def _stopped(report: pytest.TestReport, category: str):
+def _cause(breach: dict | None, judged: dict) -> dict[str, Any] | None:
+    """What stopped a failed test, as `reports.model.StoppedBy` data: the rule it found broken,
+    else the first check that failed; None when neither (the test broke for another reason)."""
+    if breach is not None:
+        exchange = breach["exchange"] or {}
+        return {"kind": "rule", "id": breach["rule"], "operation_id": exchange.get("operation_id")}
+    for operation, checks in judged.items():
+        for name, check in checks.items():
+            if check["failures"]:
+                return {"kind": "check", "id": name, "operation_id": operation or None}
+    return None
+
+
+def _stopped(report: pytest.TestReport, category: str, cause: dict[str, Any] | None):
     """For a test that did not run to its end: the verdict of a rule or check it did not
     decide, given how often it was exercised; None for a test that ran to its end."""
     if category in ("skipped", "xfailed"):
         reason = _message(report)
-        return lambda exercised, breach: _Part("skip", exercised, reason=reason)
+        return lambda exercised: _Part("skip", exercised, reason=reason)
     if category not in ("failed", "error"):
         return None
     reason = f"the test stopped ({_message(report).splitlines()[0] if _message(report) else ''})"
 
-    def verdict(exercised: int, breach: dict | None) -> _Part:
-        if breach is not None:  # another rule broke: what ran before it stands
-            if exercised:
-                return _Part("pass", exercised)
-            return _Part("not-run", reason=f"the test stopped at a breach of {breach['rule']}")
-        return _Part("error", exercised, reason=reason)
+    def verdict(exercised: int) -> _Part:
+        if cause is None:
+            return _Part("error", exercised, reason=reason)
+        if exercised:  # what ran before the breach stands
+            return _Part("pass", exercised)
+        failed = f"{cause['kind']} {cause['id']} failed"
+        return _Part("not-run", reason=f"the test stopped when {failed}", stopped_by=cause)
 
     return verdict
 

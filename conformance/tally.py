@@ -17,6 +17,7 @@ from typing import Any
 
 from reports.behaviour import new_behaviour_data
 from reports.model import Exchange
+from spec import routes
 
 
 @dataclass
@@ -93,7 +94,8 @@ def observed(check: Callable) -> Callable:
 
     @functools.wraps(check)
     def wrapper(ctx, response, case):
-        operation_id = case.operation.definition.raw["operationId"]
+        request = response.request
+        operation_id = routes.operation_id(str(request.method), str(request.url)) or ""
         tally = current_tally().check(operation_id, check.__name__)
         try:
             declined = check(ctx, response, case)
@@ -102,7 +104,7 @@ def observed(check: Callable) -> Callable:
                 tally.cases += 1
                 tally.failures += 1
                 tally.failure = str(failure).strip()[:2000]
-                tally.exchange = asdict(_exchange(response))
+                tally.exchange = asdict(Exchange.from_response(response))
             raise
         if declined is True:
             tally.not_applicable += 1
@@ -117,24 +119,3 @@ def _is_check_failure(error: Exception) -> bool:
     from schemathesis.core.failures import Failure, FailureGroup
 
     return isinstance(error, Failure | FailureGroup)
-
-
-def _exchange(response) -> Exchange:
-    """An `Exchange` from schemathesis' Response (which keeps the prepared request)."""
-    request = response.request
-    body = request.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", errors="replace")
-    return Exchange(
-        method=str(request.method),
-        url=str(request.url),
-        request_headers={str(k): str(v) for k, v in request.headers.items()},
-        request_body=body,
-        status_code=int(response.status_code),
-        response_headers={
-            str(k): ", ".join(v) if isinstance(v, list) else str(v)
-            for k, v in response.headers.items()
-        },
-        response_body=response.text if hasattr(response, "text") else None,
-        elapsed_ms=float(getattr(response, "elapsed", 0.0) or 0.0) * 1000,
-    )

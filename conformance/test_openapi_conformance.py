@@ -26,6 +26,7 @@ from schemathesis.generation.stateful.state_machine import StepInput
 
 import spec
 from conformance import documented_examples, openapi_checks
+from conformance.allowed_steps import AllowedSteps
 from conformance.client import GuestSession, RefusedRequest
 from conformance.suite_api import SuiteApi
 from conformance.target import Target
@@ -110,9 +111,7 @@ def run_checks(
     control = target.control
     return openapi_checks.RunChecks(
         strict=bool(pytestconfig.getoption("strict")),
-        allowed_steps=openapi_checks.AllowedSteps(
-            read, control.now if control else lambda: datetime.now(UTC)
-        ),
+        allowed_steps=AllowedSteps(read, control.now if control else lambda: datetime.now(UTC)),
     )
 
 
@@ -169,8 +168,8 @@ def _run(strategy, body) -> None:
 @pytest.mark.parametrize(
     "mode",
     [
-        pytest.param("positive", marks=pytest.mark.checks(*openapi_checks.POSITIVE_CHECK_NAMES)),
-        pytest.param("negative", marks=pytest.mark.checks(*openapi_checks.NEGATIVE_CHECK_NAMES)),
+        pytest.param("positive", marks=pytest.mark.checks(*openapi_checks.check_names("positive"))),
+        pytest.param("negative", marks=pytest.mark.checks(*openapi_checks.check_names("negative"))),
     ],
 )
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
@@ -187,7 +186,7 @@ def test_operation_honours_the_spec(
     owned_objects = request.getfixturevalue("owned_objects") if wants_owned else None
     if guest_session.read_only and operation.method.upper() != "GET":
         pytest.skip("read-only run: only safe operations are sent")
-    checks = run_checks.positive() if mode == "positive" else run_checks.negative()
+    checks = run_checks.for_phase(mode)
     base_url = f"{guest_session.base_url}/v3"
 
     def call(case) -> None:
@@ -215,7 +214,7 @@ def test_operation_honours_the_spec(
 SEEDED = Bundle("seeded")
 
 
-@pytest.mark.checks(*openapi_checks.STATEFUL_CHECK_NAMES)
+@pytest.mark.checks(*openapi_checks.check_names("stateful"))
 def test_stateful_links(
     guest_session: GuestSession, suite_api: SuiteApi, run_checks: openapi_checks.RunChecks
 ):
@@ -231,7 +230,7 @@ def test_stateful_links(
     if guest_session.read_only:
         pytest.skip("read-only run: the links start by creating objects")
     base_url = f"{guest_session.base_url}/v3"
-    checks = run_checks.stateful()
+    checks = run_checks.for_phase("stateful")
     allowed_steps = run_checks.allowed_steps
     assert allowed_steps is not None
     actions = facts.enum("CampaignCompleteOptions", "autoCompleteAction")
@@ -325,7 +324,7 @@ def test_stateful_links(
 STAND_INS = {"createCampaign": campaign_bodies, "createCampaignTemplate": template_bodies}
 
 
-@pytest.mark.checks(*openapi_checks.POSITIVE_CHECK_NAMES)
+@pytest.mark.checks(*openapi_checks.check_names("positive"))
 @pytest.mark.parametrize("operation_id", documented_examples.ORDER)
 def test_documented_example_request(
     operation_id,
@@ -366,7 +365,7 @@ def test_documented_example_request(
         case.call_and_validate(
             base_url=f"{guest_session.base_url}/v3",
             session=guest_session,
-            checks=run_checks.positive(),
+            checks=run_checks.for_phase("positive"),
         )
     finally:
         if owned is not None:

@@ -18,7 +18,6 @@ from reports.model import (
     StatusCoverage,
     TestOutcome,
     installed_versions,
-    operation_of,
     spec_file_digest,
     spec_operations,
 )
@@ -52,7 +51,6 @@ __all__ = [
     "default_redactor",
     "installed_versions",
     "load_results",
-    "operation_of",
     "render_html",
     "render_junit_xml",
     "render_results_json",

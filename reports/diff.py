@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
-from reports.model import CheckRecord, RunResult, fold_outcomes, operation_of
+from reports.model import CheckRecord, RunResult, StoppedBy, fold_outcomes
 
 DEFAULT_SLOWDOWN_FACTOR = 2.0
 MIN_SLOWDOWN_MS = 50.0
@@ -46,10 +46,7 @@ class Change:
     documented: str  # what the document says
     did: str  # what the server did: status and the decisive part of the body, one line
     details: str = ""  # where the whole exchange is: "report.html#failure-3"
-
-    @property
-    def subject(self) -> str:
-        return f"rule {self.name}" if self.record_type == "rule" else f"check {self.name}"
+    stopped_by: StoppedBy | None = None  # why a record that stopped running was not reached
 
 
 @dataclass(frozen=True)
@@ -155,16 +152,16 @@ def compare_runs(
         was, was_record = old.get(key, (None, None))
         now, now_record = new.get(key, (None, None))
         if now == "fail" and was != "fail":
-            diff.new_failures.append(_change(key, was, now, now_record, anchors, after))
+            diff.new_failures.append(_change(key, was, now, now_record, anchors))
         elif now == "error" and was not in ("fail", "error"):
-            diff.new_errors.append(_change(key, was, now, now_record, anchors, after))
+            diff.new_errors.append(_change(key, was, now, now_record, anchors))
         elif was in RAN and now in NOT_RUN:
             record = now_record or was_record
-            diff.stopped_running.append(_change(key, was, now, record, {}, after))
+            diff.stopped_running.append(_change(key, was, now, record, {}))
         elif was in ("fail", "error") and now == "pass":
-            diff.fixed.append(_change(key, was, now, was_record, old_anchors, before))
+            diff.fixed.append(_change(key, was, now, was_record, old_anchors))
         elif was in NOT_RUN and now == "pass":
-            diff.started_running.append(_change(key, was, now, now_record, {}, after))
+            diff.started_running.append(_change(key, was, now, now_record, {}))
 
     old_codes, new_codes = before.status_codes_seen(), after.status_codes_seen()
     appeared = _added(old_codes, new_codes)
@@ -205,11 +202,11 @@ def _anchors(result: RunResult, report_link: str) -> dict[Key, str]:
     return anchors
 
 
-def _change(key: Key, was, now, record, anchors, result: RunResult) -> Change:
+def _change(key: Key, was, now, record, anchors) -> Change:
     record_type = "rule" if key[0] == "rule" else "check"
     operation = key[0] if record_type == "check" else ""
     if record is not None and record.exchange is not None and record_type == "rule":
-        operation = operation_of(record.exchange, result.operations) or ""
+        operation = record.exchange.operation_id or ""
     return Change(
         record_type=record_type,
         name=key[1],
@@ -219,6 +216,7 @@ def _change(key: Key, was, now, record, anchors, result: RunResult) -> Change:
         documented=record.documented if record is not None else "",
         did=_what_the_server_did(record) if record is not None else "",
         details=anchors.get(key, ""),
+        stopped_by=record.stopped_by if record is not None else None,
     )
 
 

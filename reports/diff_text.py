@@ -8,9 +8,9 @@ Whole requests, bodies and curls stay in the run's report.html, which each line 
 from __future__ import annotations
 
 from reports.diff import Change, RunDiff
+from reports.model import StoppedBy
 
 SENTENCE_LIMIT = 140
-_STOPPED_AT = "the test stopped at a breach of "  # run_report's reason for such a rule
 
 
 def format_text(diff: RunDiff) -> str:
@@ -35,7 +35,7 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
 
     def change(label: str, item: Change) -> str:
         where = f" on {code(item.operation)}" if item.operation else ""
-        head = f"{label}: {item.subject.split()[0]} {code(item.name)}{where}"
+        head = f"{label}: {item.record_type} {code(item.name)}{where}"
         if item.documented:
             head += f" — the document says: “{_shorten(item.documented)}”"
         did = item.did or f"{item.before or 'no record'} before, {item.after or 'no record'} now"
@@ -46,18 +46,17 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
 
     regressions = [change("newly fails", c) for c in diff.new_failures]
     regressions += [change("newly errors", c) for c in diff.new_errors]
-    # Rules a breach kept from running are one consequence: one line per breach, not per rule.
-    consequences: dict[str, list[Change]] = {}
+    # Records a breach kept from running are one consequence: one line per cause, not per record.
+    consequences: dict[StoppedBy, list[Change]] = {}
     for c in diff.stopped_running:
-        breach = c.did.partition(_STOPPED_AT)[2]
-        if breach:
-            consequences.setdefault(breach, []).append(c)
+        if c.stopped_by is not None:
+            consequences.setdefault(c.stopped_by, []).append(c)
         else:
             regressions.append(change(f"stopped running ({c.after or 'no record'})", c))
     regressions += [
-        f"stopped running ({len(kept)}): the test stopped at the breach of {code(breach)} "
-        "before checking " + ", ".join(f"{c.subject.split()[0]} {code(c.name)}" for c in kept)
-        for breach, kept in consequences.items()
+        f"stopped running ({len(kept)}): the test stopped when {cause.kind} {code(cause.id)} "
+        "failed, before checking " + ", ".join(f"{c.record_type} {code(c.name)}" for c in kept)
+        for cause, kept in consequences.items()
     ]
     regressions += [
         f"server error newly seen: {code(op)} answered {', '.join(map(str, codes))}"
@@ -80,7 +79,7 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
         for p in pointers
     ]
     others = [
-        f"runs now ({c.before or 'no record'} before): {c.subject.split()[0]} {code(c.name)}"
+        f"runs now ({c.before or 'no record'} before): {c.record_type} {code(c.name)}"
         + (f" on {code(c.operation)}" if c.operation else "")
         for c in diff.started_running
     ]

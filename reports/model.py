@@ -12,16 +12,15 @@ generation); views that need one outcome per cell fold them with `fold_outcomes`
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any, Literal, get_args
-from urllib.parse import urlsplit
 
 import spec
 from reports.behaviour import TargetBehaviour
+from spec import routes
 
 TargetKind = Literal["emulator", "tenant"]
 # What a record is about: one check on one operation, or one documented rule (run-wide).
@@ -69,7 +68,9 @@ class RunMetadata:
 
 @dataclass(frozen=True)
 class Exchange:
-    """One HTTP request and the answer to it, as text (bodies decoded, never bytes)."""
+    """One HTTP request and the answer to it, as text (bodies decoded, never bytes), and the
+    documented operation it called (spec.routes, as it was received; None: no operation, e.g.
+    the token endpoint)."""
 
     method: str
     url: str
@@ -79,23 +80,50 @@ class Exchange:
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: str | None = None
     elapsed_ms: float = 0.0
+    operation_id: str | None = None
 
     @classmethod
     def from_response(cls, response: Any) -> Exchange:
-        """Build from a `requests.Response` (or anything shaped like one: `.request`,
-        `.status_code`, `.headers`, `.text`, `.elapsed`)."""
+        """Build from a `requests.Response` or schemathesis' Response (both keep the prepared
+        request; schemathesis gives `elapsed` in seconds and header values as lists)."""
         request = response.request
         elapsed = getattr(response, "elapsed", None)
+        seconds = elapsed.total_seconds() if hasattr(elapsed, "total_seconds") else elapsed
+        method, url = str(request.method), str(request.url)
         return cls(
-            method=str(request.method),
-            url=str(request.url),
+            method=method,
+            url=url,
             request_headers={str(k): str(v) for k, v in request.headers.items()},
             request_body=_as_text(request.body),
             status_code=int(response.status_code),
-            response_headers={str(k): str(v) for k, v in response.headers.items()},
+            response_headers={
+                str(k): ", ".join(v) if isinstance(v, list) else str(v)
+                for k, v in response.headers.items()
+            },
             response_body=response.text,
-            elapsed_ms=elapsed.total_seconds() * 1000 if elapsed is not None else 0.0,
+            elapsed_ms=float(seconds or 0.0) * 1000,
+            operation_id=routes.operation_id(method, url),
         )
+
+
+# What stopped a test before it decided a record: a documented rule it found broken, or a
+# check that failed.
+StopKind = Literal["rule", "check"]
+STOP_KINDS: tuple[str, ...] = get_args(StopKind)
+
+
+@dataclass(frozen=True)
+class StoppedBy:
+    """The cause a record was not decided by its own test: a rule id or a check name, and the
+    operation of the exchange that showed it (None when not known)."""
+
+    kind: StopKind
+    id: str
+    operation_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in STOP_KINDS:
+            raise ValueError(f"kind must be one of {STOP_KINDS}: {self.kind!r}")
 
 
 # Rule ids that were renamed, old -> new, so a run written before the rename still diffs
@@ -125,6 +153,7 @@ class CheckRecord:
     exchange: Exchange | None = None  # the exchange that decided a failure
     tests: list[str] = field(default_factory=list)  # pytest node ids that produced it
     duration_ms: float = 0.0
+    stopped_by: StoppedBy | None = None  # for a record its test did not reach: why
 
     def __post_init__(self) -> None:
         if self.record_type not in RECORD_TYPES:
@@ -207,19 +236,6 @@ def spec_operations() -> list[OperationInfo]:
         )
         for method, path, operation in spec.operations()
     ]
-
-
-def operation_of(exchange: Exchange, operations: Iterable[OperationInfo]) -> str | None:
-    """The operation id an exchange called, by method and path template; None if none
-    matches (e.g. the token endpoint)."""
-    path = urlsplit(exchange.url).path
-    for operation in operations:
-        if operation.method.upper() != exchange.method.upper():
-            continue
-        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(operation.path))
-        if re.search(f"{pattern}$", path):
-            return operation.operation_id
-    return None
 
 
 def spec_file_digest(path: Path | str = spec.SPEC_PATH) -> str:

@@ -178,6 +178,7 @@ def _record_to_dict(record: model.CheckRecord) -> dict[str, Any]:
         "exchange": _exchange_to_dict(record.exchange) if record.exchange else None,
         "tests": list(record.tests),
         "duration_ms": record.duration_ms,
+        "stopped_by": dataclasses.asdict(record.stopped_by) if record.stopped_by else None,
     }
 
 
@@ -192,6 +193,7 @@ def _exchange_to_dict(exchange: model.Exchange) -> dict[str, Any]:
             "body": exchange.response_body,
         },
         "elapsed_ms": exchange.elapsed_ms,
+        "operation_id": exchange.operation_id,
     }
 
 
@@ -211,6 +213,8 @@ def _record_from_dict(data: dict[str, Any]) -> model.CheckRecord:
         exchange=_exchange_from_dict(exchange) if exchange is not None else None,
         tests=list(data["tests"]),
         duration_ms=data["duration_ms"],
+        # Files written before these members were added say nothing of either.
+        stopped_by=model.StoppedBy(**data["stopped_by"]) if data.get("stopped_by") else None,
     )
 
 
@@ -224,4 +228,5 @@ def _exchange_from_dict(data: dict[str, Any]) -> model.Exchange:
         response_headers=dict(data["response"]["headers"]),
         response_body=data["response"]["body"],
         elapsed_ms=data["elapsed_ms"],
+        operation_id=data.get("operation_id"),
     )

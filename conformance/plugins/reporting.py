@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from conformance import openapi_checks
 from conformance.client import RunLedger
-from conformance.plugins.guest import SECRETS, SESSION
-from conformance.plugins.options import PROFILE, SEED
-from conformance.plugins.target_fixtures import TARGET_IS_EMULATOR
+from conformance.plugins import keys
 from conformance.run_report import RunCollector
 from reports.model import (
     RunMetadata,
@@ -24,40 +20,34 @@ from reports.model import (
 from reports.redaction import default_redactor
 from reports.run_folder import write_run
 
-COLLECTOR = pytest.StashKey[RunCollector]()
-FOLDER = pytest.StashKey[Path]()
-REPORT_ERROR = pytest.StashKey[str]()
-WORKER_REQUESTS = pytest.StashKey[int]()
-_T0 = pytest.StashKey[tuple[float, str]]()
-
 
 def pytest_configure(config: pytest.Config) -> None:
-    collector = RunCollector(
-        config,
-        check_kinds={name: kind for name, (kind, _) in openapi_checks.DESCRIBED.items()},
-        check_documented={name: text for name, (_, text) in openapi_checks.DESCRIBED.items()},
-    )
-    config.stash[COLLECTOR] = collector
-    config.stash[_T0] = (time.monotonic(), datetime.now(UTC).isoformat(timespec="seconds"))
+    collector = RunCollector(config)
+    config.stash[keys.COLLECTOR] = collector
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    config.stash[keys.RUN_CLOCK] = (time.monotonic(), started_at)
     config.pluginmanager.register(collector, "conformance-run-collector")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    guest = config.stash.get(SESSION, None)
+    guest = config.stash.get(keys.SESSION, None)
     if hasattr(config, "workeroutput"):
         # Under pytest-xdist each worker has its own target; hand its figures to the controller.
         config.workeroutput["conformance_requests"] = guest.request_count if guest else 0
         return
-    requests_sent = (guest.request_count if guest else 0) + config.stash.get(WORKER_REQUESTS, 0)
-    target = config.getoption("--target")
-    is_emulator = bool(config.stash.get(TARGET_IS_EMULATOR, False))
-    collector = config.stash[COLLECTOR]
-    started, started_at = config.stash[_T0]
+    workers = config.stash.get(keys.WORKER_REQUESTS, 0)
+    requests_sent = (guest.request_count if guest else 0) + workers
+    options = config.stash[keys.RUN_OPTIONS]
+    target = config.stash.get(keys.TARGET, None)
+    collector = config.stash[keys.COLLECTOR]
+    started, started_at = config.stash[keys.RUN_CLOCK]
     metadata = RunMetadata(
         run_id=guest.ledger.run_id if guest else RunLedger().run_id,
-        target_url=guest.base_url if guest else (target or "embedded emulator"),
-        target_kind="tenant" if target and not is_emulator else "emulator",
+        target_url=guest.base_url
+        if guest
+        else (options.target.base_url if options.target else "embedded emulator"),
+        target_kind="tenant" if target and target.control is None else "emulator",
         spec_digest=spec_file_digest(),
         suite_version=installed_versions(["certification-campaigns-conformance"])[
             "certification-campaigns-conformance"
@@ -68,10 +58,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         started_at=started_at,
         duration_s=round(time.monotonic() - started, 3),
         request_count=requests_sent,
-        hypothesis_profile=config.stash[PROFILE],
-        read_only=bool(config.getoption("--read-only")),
+        hypothesis_profile=options.profile,
+        read_only=options.read_only,
         strict=bool(config.getoption("strict")),
-        seed=config.stash.get(SEED, None),
+        seed=options.seed,
     )
     result = RunResult(
         metadata,
@@ -81,26 +71,27 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         tests=list(collector.tests),
     )
     redactor = default_redactor()
-    for secret in config.stash.get(SECRETS, set()):
+    for secret in config.stash.get(keys.SECRETS, set()):
         if secret:
             redactor.register(secret)
     try:
-        config.stash[FOLDER] = write_run(result, config.getoption("--report-dir"), redactor)
+        config.stash[keys.REPORT_FOLDER] = write_run(result, options.report_dir, redactor)
     except OSError as error:
-        config.stash[REPORT_ERROR] = str(error)
+        config.stash[keys.REPORT_ERROR] = str(error)
 
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
 def pytest_testnodedown(node, error) -> None:
     output = getattr(node, "workeroutput", {})
-    node.config.stash[WORKER_REQUESTS] = node.config.stash.get(WORKER_REQUESTS, 0) + output.get(
-        "conformance_requests", 0
-    )
+    node.config.stash[keys.WORKER_REQUESTS] = node.config.stash.get(
+        keys.WORKER_REQUESTS, 0
+    ) + output.get("conformance_requests", 0)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    folder = config.stash.get(FOLDER, None)
+    folder = config.stash.get(keys.REPORT_FOLDER, None)
     if folder is not None:
         terminalreporter.write_line(f"conformance: report written to {folder}")
-    elif REPORT_ERROR in config.stash:
-        terminalreporter.write_line(f"conformance: no report written: {config.stash[REPORT_ERROR]}")
+    elif keys.REPORT_ERROR in config.stash:
+        error = config.stash[keys.REPORT_ERROR]
+        terminalreporter.write_line(f"conformance: no report written: {error}")

@@ -36,10 +36,10 @@ class Catch:
     def sentence(self) -> str:
         """What the documents say, as the record must quote it (KeyError for a rule or check
         the suite does not have). Imported here: the launcher must not pay for schemathesis."""
-        from conformance.openapi_checks import DESCRIBED
+        from conformance.openapi_checks import CHECKS
         from conformance.rules import RULES
 
-        return RULES[self.rule].sentence if self.rule else DESCRIBED[str(self.check)][1]
+        return RULES[self.rule].sentence if self.rule else CHECKS[str(self.check)].sentence
 
     def __str__(self) -> str:
         return f"rule {self.rule}" if self.rule else f"{self.operation} x {self.check}"

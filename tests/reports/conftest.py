@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conformance.openapi_checks import DESCRIBED
+from conformance.openapi_checks import CHECKS
 from conformance.rules import RULES, Rule
 from reports.model import (
     CheckRecord,
@@ -59,6 +59,7 @@ def create_campaign_exchange() -> Exchange:
         response_headers={"Content-Type": "text/plain"},
         response_body="I'm a teapot",
         elapsed_ms=42.0,
+        operation_id="createCampaign",
     )
 
 
@@ -69,6 +70,7 @@ def unauthorized_exchange() -> Exchange:
         status_code=401,
         response_headers={"Content-Type": "application/json"},
         response_body='{"message": "no"}',
+        operation_id="getCampaign",
     )
 
 
@@ -82,7 +84,7 @@ def sample_records() -> list[CheckRecord]:
             suite.SCHEMA_CHECK,
             "schemathesis",
             "pass",
-            documented=DESCRIBED[suite.SCHEMA_CHECK][1],
+            documented=CHECKS[suite.SCHEMA_CHECK].sentence,
             cases=12,
             tests=["conformance/test_openapi_conformance.py::test_operation_honours_the_spec"],
             duration_ms=100.0,
@@ -94,7 +96,7 @@ def sample_records() -> list[CheckRecord]:
             "schemathesis",
             "fail",
             reason="answered 418, which the spec does not document",
-            documented=DESCRIBED[suite.STATUS_CHECK][1],
+            documented=CHECKS[suite.STATUS_CHECK].sentence,
             cases=3,
             failures=1,
             exchange=create_campaign_exchange(),
@@ -210,7 +212,7 @@ def make_record() -> Callable[..., CheckRecord]:
             rule = RULES[check]
             record = CheckRecord("rule", None, check, rule.kind, "pass", documented=rule.sentence)
         else:
-            kind = DESCRIBED[check][0] if check in DESCRIBED else "schemathesis"
+            kind = CHECKS[check].kind if check in CHECKS else "schemathesis"
             record = CheckRecord("check", operation_id, check, kind, "pass", cases=1)
         return replace(record, outcome=outcome, **fields)
 

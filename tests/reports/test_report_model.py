@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import requests
+from schemathesis.core.transport import Response as SchemathesisResponse
 
 import spec
 from reports.model import (
@@ -17,9 +18,7 @@ from reports.model import (
     fold_outcomes,
     installed_versions,
     is_documented,
-    operation_of,
     spec_file_digest,
-    spec_operations,
 )
 from tests.reports import suite_names as suite
 
@@ -155,18 +154,22 @@ def test_records_refuse_unknown_kinds_outcomes_and_misplaced_operations() -> Non
         CheckRecord("check", None, suite.SCHEMA_CHECK, "schemathesis", "pass")
 
 
-def test_the_operation_of_an_exchange_is_found_by_method_and_path_template() -> None:
-    operations = spec_operations()
-    found = [
-        operation_of(Exchange(method, f"https://t{path}"), operations)
-        for method, path in [
-            ("POST", "/v3/campaigns/2c91/activate"),
-            ("GET", "/v3/campaigns"),
-            ("GET", "/v3/campaigns/2c91"),
-            ("POST", "/v3/campaigns/2c91/run-report/CAMPAIGN_STATUS_REPORT"),
-            ("POST", "/oauth/token"),
-        ]
-    ]
+def test_an_exchange_carries_the_operation_its_request_called() -> None:
+    """Identified as it is built (spec.routes), from a requests.Response or schemathesis'."""
+    found = []
+    for method, path in [
+        ("POST", "/v3/campaigns/2c91/activate"),
+        ("GET", "/v3/campaigns"),
+        ("GET", "/v3/campaigns/2c91"),
+        ("POST", "/v3/campaigns/2c91/run-report/CAMPAIGN_STATUS_REPORT"),
+        ("POST", "/oauth/token"),
+    ]:
+        response = requests.Response()
+        response.request = requests.Request(method, f"https://t{path}").prepare()
+        response.status_code, response._content = 200, b"{}"
+        found.append(Exchange.from_response(response).operation_id)
+        wrapped = SchemathesisResponse.from_requests(response, verify=True)
+        assert Exchange.from_response(wrapped).operation_id == found[-1]
     assert found == [
         "startCampaign",
         "getActiveCampaigns",

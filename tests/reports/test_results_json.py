@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 import spec
-from reports.model import RunResult
+from reports.model import Exchange, RunResult, StoppedBy
 from reports.results_json import (
     SCHEMA_PATH,
     ResultsFileError,
@@ -18,6 +18,7 @@ from reports.results_json import (
     render_results_json,
     write_results_json,
 )
+from tests.reports import suite_names as suite
 from tests.reports.suite_names import STATUS_CHECK, UNAUTHORIZED
 
 
@@ -123,6 +124,39 @@ def test_written_file_loads_back_to_the_same_run(sample_run: RunResult, tmp_path
     assert loaded.records[0] == sample_run.records[0]
     assert loaded.records[1].exchange is not None
     assert loaded.records[1].exchange.request_body == sample_run.records[1].exchange.request_body
+
+
+def test_the_operation_of_an_exchange_and_what_stopped_a_record_load_back(
+    make_run, make_record, tmp_path: Path
+) -> None:
+    exchange = Exchange(
+        "GET", "https://t/v3/campaigns/1", status_code=200, operation_id="getCampaign"
+    )
+    stopped_by = StoppedBy("rule", suite.UNAUTHORIZED.id, "getCampaign")
+    run = make_run(
+        [
+            make_record(None, suite.UNAUTHORIZED.id, "fail", exchange=exchange),
+            make_record(None, suite.PAST_DUE.id, "not-run", stopped_by=stopped_by),
+        ]
+    )
+    loaded = load_results(write_results_json(run, tmp_path / "results.json"))
+    assert loaded.records == run.records
+    assert loaded.records[0].exchange.operation_id == "getCampaign"
+    assert loaded.records[1].stopped_by == stopped_by
+
+
+def test_a_file_written_before_operation_and_stopped_by_were_recorded_still_reads(
+    document: dict, tmp_path: Path
+) -> None:
+    for record in document["records"]:
+        del record["stopped_by"]
+        if record["exchange"] is not None:
+            del record["exchange"]["operation_id"]
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    loaded = load_results(path)
+    assert all(r.stopped_by is None for r in loaded.records)
+    assert all(r.exchange.operation_id is None for r in loaded.records if r.exchange)
 
 
 def test_members_added_later_within_version_2_are_ignored(document: dict, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from reports.__main__ import main
 from reports.diff import compare_runs, format_json
 from reports.diff_text import format_markdown, format_text
-from reports.model import Exchange, Observed, RunResult
+from reports.model import Exchange, Observed, RunResult, StoppedBy
 from reports.results_json import write_results_json
 from tests.reports.suite_names import PAST_DUE, SCHEMA_CHECK, STATUS_CHECK, UNAUTHORIZED
 
@@ -46,6 +46,7 @@ def test_a_rule_that_newly_fails_is_named_by_id_with_its_operation(make_run, mak
         f"{BASE}/campaigns/2c91/activate",
         status_code=202,
         response_body='{"id": "2c91", "type": "CAMPAIGN_ACTIVATE"}',
+        operation_id="startCampaign",  # as the suite identified it when it sent the request
     )
     before = make_run([make_record(None, PAST_DUE.id, "pass", cases=5)])
     after = make_run(
@@ -280,7 +281,8 @@ def test_rules_a_breach_kept_from_running_make_one_line(make_run, make_record) -
                 None,
                 PAST_DUE.id,
                 "not-run",
-                reason=f"the test stopped at a breach of {UNAUTHORIZED.id}",
+                reason="the test stopped",
+                stopped_by=StoppedBy("rule", UNAUTHORIZED.id, "getCampaign"),
             ),
         ]
     )
@@ -289,7 +291,7 @@ def test_rules_a_breach_kept_from_running_make_one_line(make_run, make_record) -
     text = format_text(diff)
     assert "Regressions (2):" in text
     assert (
-        f"stopped running (1): the test stopped at the breach of {UNAUTHORIZED.id} before "
+        f"stopped running (1): the test stopped when rule {UNAUTHORIZED.id} failed, before "
         f"checking rule {PAST_DUE.id}"
     ) in text
     assert f"stopped running (not-run): rule {PAST_DUE.id}" not in text
