@@ -15,12 +15,12 @@ import sys
 import requests
 
 from conformance import preflight
-from conformance.client import GuestSession, RunLedger, TokenSource
+from conformance.client import GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.client.ledger import RUN_PREFIX, sweep
 from conformance.client.tokens import TokenError
 from conformance.preflight import TargetUnusable
-from conformance.target import TargetError, connect
+from conformance.target import connect
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,12 +47,10 @@ def run_cleanup(target_url: str, prefix: str, dry_run: bool) -> str:
         raise ValueError(
             f"--prefix must start with {RUN_PREFIX!r}: only the suite's objects may be swept"
         )
-    preflight.check(target_url, os.environ)  # a target that cannot be used: one clear line
-    target = connect(target_url)
+    # A target that cannot be used: one clear line.
+    target = connect(preflight.check(target_url, os.environ))
     ledger = RunLedger()
-    session = GuestSession(
-        target.base_url, TokenSource(target.base_url, target.credentials), ledger
-    )
+    session = GuestSession(target.base_url, target.credentials, ledger)
     if dry_run:
         found = []
         for path in ("campaigns", "campaign-templates"):
@@ -70,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         print(run_cleanup(args.target, args.prefix, args.dry_run))
-    except (TargetError, TargetUnusable, TokenError, ValueError) as error:
+    except (TargetUnusable, TokenError, ValueError) as error:
         print(f"conformance: error: {error}", file=sys.stderr)
         return 2
     except TargetStoppedAnswering as error:

@@ -16,16 +16,17 @@ with the same code (see `client.circuit_breaker`).
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 import urllib3.exceptions
+
+from conformance.client.tokens import Credentials
 
 EXIT_TARGET_UNUSABLE = 6
 BUDGET_SECONDS = 8.0  # the whole preflight: with pytest's start, well inside the promised 15 s
@@ -47,16 +48,31 @@ class _Clock:
         return min(CONNECT_SECONDS, left), left
 
 
-def check(url: str | None, environ: Mapping[str, str]) -> str:
+@dataclass(frozen=True)
+class TargetAddress:
+    """A `--target` as the run uses it: the API base URL (no trailing `/` or `/v3`) and the
+    client's credentials."""
+
+    base_url: str
+    credentials: Credentials
+
+
+def address(url: str | None, environ: Mapping[str, str]) -> TargetAddress:
+    """The target's address from `--target` and SAIL_CLIENT_ID / SAIL_CLIENT_SECRET, without
+    touching the network; raise TargetUnusable when either is missing or malformed."""
+    return TargetAddress(_base_url(url), Credentials(*_credentials(environ)))
+
+
+def check(url: str | None, environ: Mapping[str, str]) -> TargetAddress:
     """Raise TargetUnusable unless `url` is a reachable, working Campaigns API for the client
-    in SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. Returns the normalised base URL."""
-    base_url = _base_url(url)
-    client_id, secret = _credentials(environ)
+    in SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. Returns the target's address, normalised."""
+    target = address(url, environ)
+    base_url, credentials = target.base_url, target.credentials
     clock = _Clock(BUDGET_SECONDS)
     _resolve(base_url, clock)
-    token = _token(base_url, client_id, secret, clock)
-    _authenticated_get(base_url, client_id, token, clock)
-    return base_url
+    token = _token(base_url, credentials.client_id, credentials.client_secret, clock)
+    _authenticated_get(base_url, credentials.client_id, token, clock)
+    return target
 
 
 def _base_url(url: str | None) -> str:
@@ -250,15 +266,3 @@ def _json(response: requests.Response) -> object:
         return response.json()
     except ValueError:
         return None
-
-
-def before_the_run(config) -> None:
-    """pytest_configure: check a `--target` before anything is collected (not the embedded
-    emulator, not pytest-xdist workers, whose controller already checked, not --help)."""
-    url = config.getoption("--target")
-    if url is None or hasattr(config, "workerinput") or config.getoption("help", False):
-        return
-    try:
-        check(url, os.environ)
-    except TargetUnusable as error:
-        pytest.exit(f"conformance: {error}", returncode=EXIT_TARGET_UNUSABLE)

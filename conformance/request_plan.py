@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pytest
 
 import spec
+from conformance.client.throttle import RateLimit
 
 # Requests one collected test sends under the tenant profile, by test function.
 PER_TEST = {
@@ -93,12 +94,11 @@ def _skipped_when_read_only(item: pytest.Item) -> bool:
     return operation_id is not None and spec.operation_by_id(operation_id)[0] != "GET"
 
 
-def announcement(planned: int, rate: tuple[int, float] | None) -> str:
+def announcement(planned: int, rate: RateLimit | None) -> str:
     """The line printed before the run."""
     floor = ""
     if rate is not None:
-        requests, per_seconds = rate
-        floor = f", at least {planned * per_seconds / requests:.0f}s at {requests}/{per_seconds:g}s"
+        floor = f", at least {rate.seconds_for(planned):.0f}s at {rate}"
     return (
         f"conformance: tenant profile plans about {planned} requests{floor} "
         "(the summary at the end gives the real count)"

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from conformance.openapi_checks import CHECKS, unknown_checks
+from conformance.plugins import keys
 from conformance.rules import RULES, RuleBreach
 from conformance.tally import TestTally, tallying
 from reports.behaviour import TargetBehaviour, merge_behaviour_data, new_behaviour_data
@@ -29,7 +30,6 @@ from reports.model import (
     fold_outcomes,
 )
 
-_TALLY = pytest.StashKey[TestTally]()
 _DATA = "conformance"  # the user_properties key the collected data travels under
 
 
@@ -71,7 +71,7 @@ class RunCollector:
     # --- in the process that runs the test ------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem):
-        tally = item.stash[_TALLY] = TestTally()
+        tally = item.stash[keys.TALLY] = TestTally()
         with tallying(tally):
             yield
 
@@ -81,7 +81,7 @@ class RunCollector:
         report: pytest.TestReport = outcome.get_result()
         if report.when == "teardown" or (report.when == "setup" and report.passed):
             return
-        tally = item.stash.get(_TALLY, TestTally())
+        tally = item.stash.get(keys.TALLY, TestTally())
         data: dict[str, Any] = {
             "rules": [rule for mark in item.iter_markers("rules") for rule in mark.args],
             "drawn": [

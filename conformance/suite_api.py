@@ -37,7 +37,7 @@ class SuiteApi:
         **path: str,
     ) -> requests.Response:
         """One operation through the guest session; `auth=WITHOUT_TOKEN` sends it without a
-        token (conformance/client/guest_session.py)."""
+        token (conformance/client/auth.py)."""
         method, template, operation = spec.operation_by_id(operation_id)
         quoted = {k: requests.utils.quote(str(v), safe="") for k, v in path.items()}
         url = f"{self.session.base_url}/v3{template.format(**quoted)}"

@@ -4,11 +4,13 @@ The embedded emulator is a real server process on a free loopback port, spoken t
 with the same client a tenant gets. A target that answers the emulator's control API (the
 embedded one, or one started separately) lends the suite its clock, so rules that need a
 campaign to be past due run in seconds; on a tenant they are skipped with the reason.
+
+This is the one module of the suite that imports the emulator package: to start the
+embedded emulator and to speak to an emulator's control API.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +18,7 @@ import requests
 
 from conformance.client.circuit_breaker import CircuitBreaker
 from conformance.client.tokens import Credentials
+from conformance.preflight import TargetAddress
 from emulator.control_client import ControlClient, TenantControl, fetch_token
 from emulator.process import EmulatorDidNotStart, EmulatorProcess, start_emulator
 
@@ -23,7 +26,7 @@ EMBEDDED_CREDENTIALS = Credentials("conformance", "conformance-secret")
 
 
 class TargetError(Exception):
-    """The target cannot be used (no credentials, not reachable); said in one line."""
+    """The embedded emulator could not be started; said in one line."""
 
 
 class EmulatorControl(TenantControl):
@@ -72,16 +75,10 @@ def start_embedded(transition_delay: float = 0.05) -> Target:
     return Target(server.base_url, EMBEDDED_CREDENTIALS, control, server)
 
 
-def connect(url: str, environ: dict[str, str] | None = None) -> Target:
-    environ = dict(os.environ if environ is None else environ)
-    client_id, secret = environ.get("SAIL_CLIENT_ID"), environ.get("SAIL_CLIENT_SECRET")
-    if not client_id or not secret:
-        raise TargetError("--target needs SAIL_CLIENT_ID and SAIL_CLIENT_SECRET in the environment")
-    base_url = url.rstrip("/").removesuffix("/v3")
-    if not base_url.startswith(("http://", "https://")):
-        raise TargetError(f"--target must be an http(s) URL, got {url!r}")
-    control = _probe_control(base_url, Credentials(client_id, secret))
-    return Target(base_url, Credentials(client_id, secret), control)
+def connect(address: TargetAddress) -> Target:
+    """The target at `address` (the preflight's), with the control API if it is an emulator."""
+    control = _probe_control(address.base_url, address.credentials)
+    return Target(address.base_url, address.credentials, control)
 
 
 def _probe_control(base_url: str, credentials: Credentials) -> EmulatorControl | None:

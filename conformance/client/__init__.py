@@ -1,20 +1,26 @@
 """The suite's HTTP client: one code path for the emulator and for a tenant.
 
-Layers, bottom up (DESIGN.md sections 2 and 5): `operations` (which documented operation a
-request is), `tokens` (client-credentials tokens, refreshed before they expire), `throttle`
-(the tenant's rate limit, Retry-After, retries), `ledger` (what this run created, and the
-tenant settings it must restore), and `guest_session`, a requests.Session that applies all of
-them to every request, including the ones schemathesis generates.
+Layers, as httpx layers a client: `tokens` (client-credentials tokens, refreshed before
+they expire), `auth` (the auth flow: which token a request carries, one refresh on a 401),
+`transport` (a requests adapter: the rate limit of `throttle`, Retry-After, retries, the
+`circuit_breaker`), `tenant_guard` (only the run's own objects; `operations` says which
+documented operation a request is), `ledger` (what this run created, and the tenant settings
+it must restore), and `guest_session`, the requests.Session that composes them for every
+request, including the ones schemathesis generates.
 """
 
-from conformance.client.guest_session import WITHOUT_TOKEN, GuestSession, RefusedRequest
+from conformance.client.auth import WITHOUT_TOKEN
+from conformance.client.guest_session import GuestSession
 from conformance.client.ledger import RunLedger, new_run_id
+from conformance.client.tenant_guard import RefusedRequest
+from conformance.client.throttle import RateLimit
 from conformance.client.tokens import Credentials, TokenSource
 
 __all__ = [
     "WITHOUT_TOKEN",
     "Credentials",
     "GuestSession",
+    "RateLimit",
     "RefusedRequest",
     "RunLedger",
     "TokenSource",

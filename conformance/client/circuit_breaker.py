@@ -91,8 +91,6 @@ class CircuitBreaker:
 def describe(error: BaseException) -> str:
     """A transport error in a few words (requests' own text is a nested urllib3 repr)."""
     text = str(error)
-    if getattr(error, "unreachable", ""):  # a TokenError says how already
-        return error.unreachable  # type: ignore[attr-defined]
     if isinstance(error, requests.exceptions.SSLError):
         return "TLS failure"
     if isinstance(error, requests.exceptions.ConnectTimeout):

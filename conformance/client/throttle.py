@@ -1,10 +1,39 @@
-"""Stay under the tenant's rate limit, and wait out the times the server says to."""
+"""The tenant's rate limit as a value, a throttle that stays under it, and Retry-After."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
+
+# The vendor's documented limit: 100 requests per access token per 10 seconds.
+TENANT_RATE_LIMIT = "100/10s"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    requests: int
+    per_seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """'100/10s' -> 100 requests per 10 seconds."""
+        try:
+            count, window = text.split("/")
+            limit = cls(int(count), float(window.removesuffix("s") or 1))
+        except ValueError as error:
+            raise ValueError(f"rate limit must look like 100/10s or off, got {text!r}") from error
+        if limit.requests < 1 or limit.per_seconds <= 0:
+            raise ValueError(f"rate limit must be positive, got {text!r}")
+        return limit
+
+    def seconds_for(self, requests: int) -> float:
+        """The least time `requests` take at this limit."""
+        return requests * self.per_seconds / self.requests
+
+    def __str__(self) -> str:
+        return f"{self.requests}/{self.per_seconds:g}s"
 
 
 class Throttle:
@@ -20,6 +49,11 @@ class Throttle:
     @classmethod
     def unlimited(cls) -> Throttle:
         return cls(requests=0)
+
+    @classmethod
+    def of(cls, limit: RateLimit | None) -> Throttle:
+        """A throttle for `limit`; None (`--rate-limit off`) lets every request through."""
+        return cls(limit.requests, limit.per_seconds) if limit else cls.unlimited()
 
     def wait_for_slot(self) -> None:
         if self.requests == 0:  # unlimited: the target has no rate limit to respect
@@ -44,7 +78,7 @@ class Throttle:
 
 
 def retry_after_seconds(value: str | None, default: float = 1.0) -> float:
-    """Retry-After is delta-seconds here (DESIGN.md section 3); anything else: the default."""
+    """Retry-After in delta-seconds, as the vendor documents it; anything else: the default."""
     try:
         return max(0.0, float(value)) if value is not None else default
     except ValueError:

@@ -1,4 +1,5 @@
-"""Client-credentials tokens: fetched on first use, refreshed before they expire.
+"""Client-credentials tokens (RFC 6749 section 4.4): fetched on first use, refreshed before
+they expire.
 
 A token is refreshed a minute before `expires_in` runs out, or halfway through its life when
 it lives less than two minutes (an emulator's `--token-ttl 5`, a client registered with a
@@ -14,17 +15,13 @@ import time
 from dataclasses import dataclass, field
 
 import requests
+from requests.adapters import HTTPAdapter
 
 from conformance.client.circuit_breaker import describe
-from emulator.control_client import fetch_token
 
 
 class TokenError(Exception):
     """The token endpoint refused the credentials or could not be reached."""
-
-    def __init__(self, message: str, *, unreachable: str = "") -> None:
-        super().__init__(message)
-        self.unreachable = unreachable  # how the endpoint could not be reached, if it was not
 
 
 @dataclass(frozen=True)
@@ -53,7 +50,11 @@ class HeldToken:
 
 
 class TokenSource:
+    """The tokens of one client. `transport` carries the token requests (the guest session
+    lends its circuit breaker this way); by default a plain requests adapter."""
+
     REFRESH_MARGIN_SECONDS = 60
+    ASSUMED_LIFETIME_SECONDS = 300  # a token endpoint that names none: a tenant's few minutes
 
     def __init__(
         self,
@@ -62,12 +63,16 @@ class TokenSource:
         *,
         timeout: float = 30,
         verify: bool | str = True,
+        transport: HTTPAdapter | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token_url = self.base_url + "/oauth/token"
         self._credentials = credentials
         self._timeout = timeout
-        self._verify = verify
+        self._http = requests.Session()
+        self._http.verify = verify
+        if transport is not None:
+            self._http.mount(self.token_url, transport)
         self._lock = threading.Lock()
         self._held: HeldToken | None = None
         self.first: HeldToken | None = None  # the first token this source fetched
@@ -88,37 +93,41 @@ class TokenSource:
         held = {token.value for token in (self._held, self.first) if token is not None}
         return [self._credentials.client_secret, *held]
 
-    def invalidate(self) -> None:
-        """Forget the token (the server said it expired); the next call fetches a new one."""
+    def invalidate(self, refused: str | None = None) -> None:
+        """Forget the token (the server said it expired); the next call fetches a new one.
+        With `refused`, only if that is still the one held: of several requests refused with
+        the same token, the first replaces it and the others use the replacement."""
         with self._lock:
-            self._held = None
+            if refused is None or (self._held is not None and self._held.value == refused):
+                self._held = None
 
     def fetch(self) -> HeldToken:
         """A new token from the endpoint (not kept: `token()` is the one that keeps them)."""
-        credentials = self._credentials
-
-        def send(method: str, url: str, **options) -> requests.Response:
-            options.update(timeout=self._timeout, verify=self._verify)
-            return requests.request(method, url, **options)
-
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._credentials.client_id,
+            "client_secret": self._credentials.client_secret,
+        }
         try:
-            issued = fetch_token(
-                self.base_url, credentials.client_id, credentials.client_secret, send=send
+            response = self._http.post(
+                self.token_url, data=form, timeout=self._timeout, allow_redirects=False
             )
-        except (ValueError, KeyError, TypeError):  # JSON errors are ValueErrors too
-            raise TokenError(f"{self.token_url} answered without an access_token") from None
-        except requests.HTTPError as error:
-            # The body may echo what was sent; say only the status.
-            status = error.response.status_code if error.response is not None else "?"
-            raise TokenError(
-                f"{self.token_url} refused the client credentials (HTTP {status})"
-            ) from None
         except requests.RequestException as error:
-            why = describe(error)
-            raise TokenError(f"cannot reach {self.token_url}: {why}", unreachable=why) from None
+            raise TokenError(f"cannot reach {self.token_url}: {describe(error)}") from None
+        if response.status_code >= 400:
+            # The body may echo what was sent; say only the status.
+            raise TokenError(
+                f"{self.token_url} refused the client credentials (HTTP {response.status_code})"
+            )
+        try:
+            grant = response.json()
+            value, lifetime = grant["access_token"], float(grant.get("expires_in") or 0)
+        except (ValueError, KeyError, TypeError, AttributeError):  # JSON errors are ValueErrors
+            raise TokenError(f"{self.token_url} answered without an access_token") from None
+        if not isinstance(value, str):
+            raise TokenError(f"{self.token_url} answered without an access_token")
         self.fetches += 1
-        # A token endpoint that names no lifetime: assume the tenant's usual few minutes.
-        return HeldToken(issued.access_token, issued.expires_in or 300, time.monotonic())
+        return HeldToken(value, lifetime or self.ASSUMED_LIFETIME_SECONDS, time.monotonic())
 
     def _refresh_at(self, held: HeldToken) -> float:
         lifetime = held.lifetime

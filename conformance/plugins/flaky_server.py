@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis.errors import Flaky
 
-_LOG = pytest.StashKey[list]()
-_EXPLANATION = pytest.StashKey[str]()
+from conformance.plugins import keys
+
 MAX_LINES = 3
 
 
@@ -45,7 +45,7 @@ def _keep_the_exchanges(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     session = request.getfixturevalue("guest_session")
     log: list[Answer] = []
-    request.node.stash[_LOG] = log
+    request.node.stash[keys.ANSWERS] = log
 
     def observe(operation, sent, response) -> None:
         log.append(
@@ -71,8 +71,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         return report
     flaky = _find(call.excinfo.value, Flaky)
     if flaky is not None:
-        report.longrepr = item.stash[_EXPLANATION] = explain(
-            item.stash.get(_LOG, []), call.excinfo.value
+        report.longrepr = item.stash[keys.FLAKY_EXPLANATION] = explain(
+            item.stash.get(keys.ANSWERS, []), call.excinfo.value
         )
     return report
 
@@ -82,7 +82,7 @@ def pytest_exception_interact(node, call: pytest.CallInfo, report: pytest.TestRe
     """Schemathesis' pytest plugin rewrites the report of an exception group whose members
     repeat (a FlakyFailure often holds the same failure twice) after the report is made:
     the explanation is put back, after it."""
-    explanation = node.stash.get(_EXPLANATION, None)
+    explanation = node.stash.get(keys.FLAKY_EXPLANATION, None)
     if explanation is not None and report.when == "call":
         report.longrepr = explanation
 

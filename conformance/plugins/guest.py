@@ -7,41 +7,38 @@ from collections.abc import Iterator
 
 import pytest
 
-from conformance.client import GuestSession, RunLedger, TokenSource
+from conformance.client import GuestSession, RunLedger
 from conformance.client.throttle import Throttle
 from conformance.observations import observe_response
-from conformance.plugins.options import RATE
+from conformance.plugins import keys
+from conformance.run_options import RunOptions
 from conformance.suite_api import SuiteApi
 from conformance.tally import current_tally
 from conformance.target import Target
 
-SESSION = pytest.StashKey[GuestSession]()
-STARTED = pytest.StashKey[float]()
-SECRETS = pytest.StashKey[set]()  # what the session held: client secret, tokens
-
 
 @pytest.fixture(scope="session")
-def guest_session(pytestconfig: pytest.Config, target: Target) -> Iterator[GuestSession]:
-    rate = pytestconfig.stash[RATE]
-    tokens = TokenSource(target.base_url, target.credentials)
+def guest_session(
+    pytestconfig: pytest.Config, run_options: RunOptions, target: Target
+) -> Iterator[GuestSession]:
     session = GuestSession(
         target.base_url,
-        tokens,
+        target.credentials,
         RunLedger(),
-        throttle=Throttle(rate.requests, rate.per_seconds) if rate else Throttle.unlimited(),
-        read_only=pytestconfig.getoption("--read-only"),
+        throttle=Throttle.of(run_options.rate_limit),
+        read_only=run_options.read_only,
     )
     if target.control is not None:
         target.control.breaker = session.breaker
-    secrets = pytestconfig.stash[SECRETS] = {target.credentials.client_secret}
+    secrets = pytestconfig.stash[keys.SECRETS] = {target.credentials.client_secret}
     session.observers.append(_observer(secrets))
-    pytestconfig.stash[SESSION] = session
-    pytestconfig.stash[STARTED] = time.monotonic()
+    pytestconfig.stash[keys.SESSION] = session
+    pytestconfig.stash[keys.SESSION_STARTED] = time.monotonic()
     yield session
     # Runs after failures and after Ctrl-C too: pytest tears session fixtures down either way.
     report = session.ledger.cleanup(session, target.base_url)
-    session.cleanup_summary = report.summary()  # type: ignore[attr-defined]
-    secrets.update(tokens.secrets())
+    pytestconfig.stash[keys.CLEANUP_SUMMARY] = report.summary()
+    secrets.update(session.tokens.secrets())
     session.close()
 
 

@@ -1,13 +1,19 @@
-"""Command-line options, hypothesis profiles, markers; the preflight of a `--target` run."""
+"""Command-line options, resolved once into the run's options; hypothesis profiles, markers;
+the preflight of a `--target` run."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import core as hypothesis_core
 
 from conformance import preflight
-from emulator.config import RateLimit
+from conformance.client.throttle import TENANT_RATE_LIMIT
+from conformance.plugins import keys
+from conformance.preflight import EXIT_TARGET_UNUSABLE, TargetUnusable
+from conformance.run_options import DEFAULT_REPORT_DIR, NAMES, PROFILES, RunOptions, resolve
 
 _QUIET = [
     HealthCheck.too_slow,
@@ -46,46 +52,37 @@ settings.register_profile(
     database=None,
 )
 
-PROFILE = pytest.StashKey[str]()
-RATE = pytest.StashKey["RateLimit | None"]()
-SEED = pytest.StashKey["int | None"]()
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    # No defaults here: an option not given is None, so a further source (a settings file)
+    # can give it; run_options decides the defaults.
     group = parser.getgroup("conformance", "Certification Campaigns conformance")
     group.addoption(
         "--target", help="base URL of a tenant or emulator (default: embedded emulator)"
     )
-    group.addoption("--read-only", action="store_true", help="send only safe (GET) requests")
+    group.addoption(
+        "--read-only", action="store_true", default=None, help="send only safe (GET) requests"
+    )
     group.addoption(
         "--profile",
-        choices=["ci", "fail-fast", "thorough", "tenant"],
+        choices=PROFILES,
         help="hypothesis profile (default: ci, or tenant with --target)",
     )
     group.addoption(
         "--report-dir",
-        default="reports/out",
         help="where the run folder (junit.xml, results.json, report.html) goes "
-        "(default reports/out/<run id>)",
+        f"(default {DEFAULT_REPORT_DIR}/<run id>)",
     )
     group.addoption(
         "--rate-limit",
-        help="client-side request limit per token, or 'off' (default: 100/10s, "
-        "the tenant's, with --target; off for the embedded emulator)",
+        help="client-side request limit per token, or 'off' (default: "
+        f"{TENANT_RATE_LIMIT}, the tenant's, with --target; off for the embedded emulator)",
     )
     group.addoption(
         "--seed",
-        type=_seed,
         help="hypothesis seed: two runs with the same seed against the same server send the "
         "same generated requests, so their results compare (default: random)",
     )
-
-
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise pytest.UsageError(f"--seed must be an integer: {text!r}") from None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -97,20 +94,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "checks(*names): the response checks a schemathesis test runs"
     )
-    preflight.before_the_run(config)  # a --target that cannot be used: one line, exit 6
-    profile = config.getoption("--profile") or ("tenant" if config.getoption("--target") else "ci")
-    settings.load_profile(profile)
-    seed = config.getoption("--seed")
-    if seed is not None:
-        # What hypothesis' own --hypothesis-seed does: every test draws from this seed, so
-        # the same examples come in the same order on every run.
-        hypothesis_core.global_force_seed = seed
-    config.stash[PROFILE] = profile
-    config.stash[SEED] = seed
-    rate = config.getoption("--rate-limit") or (
-        "100/10s" if config.getoption("--target") else "off"
-    )
+    if config.getoption("help", False):
+        return
+    command_line = {name: config.getoption(name) for name in NAMES}
     try:
-        config.stash[RATE] = None if rate == "off" else RateLimit.parse(rate)
+        options = resolve([command_line], reach=_preflight(config))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
+    except TargetUnusable as error:  # a --target that cannot be used: one line, exit 6
+        pytest.exit(f"conformance: {error}", returncode=EXIT_TARGET_UNUSABLE)
+    config.stash[keys.RUN_OPTIONS] = options
+    settings.load_profile(options.profile)
+    if options.seed is not None:
+        # What hypothesis' own --hypothesis-seed does: every test draws from this seed, so
+        # the same examples come in the same order on every run.
+        hypothesis_core.global_force_seed = options.seed
+
+
+def _preflight(config: pytest.Config):
+    """Check the target before anything is collected, in the process that runs the session;
+    a pytest-xdist worker only reads the address its controller already checked."""
+    if hasattr(config, "workerinput"):
+        return lambda url: preflight.address(url, os.environ)
+    return lambda url: preflight.check(url, os.environ)
+
+
+@pytest.fixture(scope="session")
+def run_options(pytestconfig: pytest.Config) -> RunOptions:
+    """The run's options, resolved once (conformance/run_options.py)."""
+    return pytestconfig.stash[keys.RUN_OPTIONS]

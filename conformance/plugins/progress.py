@@ -10,19 +10,16 @@ import time
 import pytest
 
 from conformance import request_plan
-from conformance.plugins.guest import SESSION, STARTED
-from conformance.plugins.options import PROFILE, RATE
-
-_WORKER_LINES = pytest.StashKey[list]()
+from conformance.plugins import keys
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items) -> list[str]:
     """Before a tenant run, say how many requests it plans, so the admin is never surprised."""
-    if config.stash[PROFILE] != "tenant":
+    options = config.stash[keys.RUN_OPTIONS]
+    if options.profile != "tenant":
         return []
-    planned = request_plan.planned_requests(items, bool(config.getoption("--read-only")))
-    rate = config.stash[RATE]
-    return [request_plan.announcement(planned, (rate.requests, rate.per_seconds) if rate else None)]
+    planned = request_plan.planned_requests(items, options.read_only)
+    return [request_plan.announcement(planned, options.rate_limit)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -44,7 +41,7 @@ class _ProgressLines:
         if time.monotonic() - self.last < 15:
             return
         self.last = time.monotonic()
-        session = self.config.stash.get(SESSION, None)
+        session = self.config.stash.get(keys.SESSION, None)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         collector = self.config.pluginmanager.get_plugin("conformance-run-collector")
         if reporter is not None and session is not None and collector is not None:
@@ -55,15 +52,16 @@ class _ProgressLines:
 
 
 def _run_summary(config: pytest.Config) -> list[str]:
-    session = config.stash.get(SESSION, None)
+    session = config.stash.get(keys.SESSION, None)
     if session is None:
         return []
-    elapsed = time.monotonic() - config.stash[STARTED]
+    elapsed = time.monotonic() - config.stash[keys.SESSION_STARTED]
+    profile = config.stash[keys.RUN_OPTIONS].profile
     lines = [
         f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
-        f"{session.base_url} (run {session.ledger.run_id}, profile {config.stash[PROFILE]})"
+        f"{session.base_url} (run {session.ledger.run_id}, profile {profile})"
     ]
-    summary = getattr(session, "cleanup_summary", None)
+    summary = config.stash.get(keys.CLEANUP_SUMMARY, None)
     if summary:
         lines.append(f"conformance: {summary}")
     return lines
@@ -77,10 +75,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
 def pytest_testnodedown(node, error) -> None:
     output = getattr(node, "workeroutput", {})
-    node.config.stash.setdefault(_WORKER_LINES, []).extend(output.get("conformance_summary", []))
+    lines = output.get("conformance_summary", [])
+    node.config.stash.setdefault(keys.WORKER_SUMMARIES, []).extend(lines)
 
 
 @pytest.hookimpl(tryfirst=True)  # before the line naming the report folder
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    for line in _run_summary(config) + config.stash.get(_WORKER_LINES, []):
+    for line in _run_summary(config) + config.stash.get(keys.WORKER_SUMMARIES, []):
         terminalreporter.write_line(line)

@@ -6,18 +6,17 @@ from collections.abc import Iterator
 
 import pytest
 
+from conformance.plugins import keys
 from conformance.preflight import EXIT_TARGET_UNUSABLE
+from conformance.run_options import RunOptions
 from conformance.target import Target, TargetError, connect, start_embedded
-
-TARGET_IS_EMULATOR = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="session")
-def target(pytestconfig: pytest.Config) -> Iterator[Target]:
-    url = pytestconfig.getoption("--target")
+def target(pytestconfig: pytest.Config, run_options: RunOptions) -> Iterator[Target]:
     try:
-        chosen = connect(url) if url is not None else start_embedded()
-        pytestconfig.stash[TARGET_IS_EMULATOR] = chosen.control is not None
+        chosen = connect(run_options.target) if run_options.target else start_embedded()
+        pytestconfig.stash[keys.TARGET] = chosen
     except TargetError as error:
         pytest.exit(f"conformance: {error}", returncode=EXIT_TARGET_UNUSABLE)
     yield chosen
@@ -25,9 +24,9 @@ def target(pytestconfig: pytest.Config) -> Iterator[Target]:
 
 
 @pytest.fixture
-def writable(pytestconfig: pytest.Config) -> None:
+def writable(run_options: RunOptions) -> None:
     """Skip a test that must create or change objects when the run is read-only."""
-    if pytestconfig.getoption("--read-only"):
+    if run_options.read_only:
         pytest.skip("read-only run: this check needs to create objects")
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import pytest
 
 from conformance.client.circuit_breaker import TargetStoppedAnswering
+from conformance.plugins import keys
 from conformance.preflight import EXIT_TARGET_UNUSABLE
-
-_STOPPED = pytest.StashKey[str]()
 
 
 @pytest.hookimpl(wrapper=True)
@@ -24,7 +23,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         line = f"conformance: {call.excinfo.value}"
         report.longrepr = line
         report.sections = []  # what the test printed is about the test, not the outage
-        item.config.stash.setdefault(_STOPPED, line)
+        item.config.stash.setdefault(keys.TARGET_STOPPED, line)
         item.session.shouldstop = line
     return report
 
@@ -32,10 +31,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 @pytest.hookimpl(tryfirst=True)  # so every later sessionfinish hook sees the final code
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    if _STOPPED not in config.stash:
+    if keys.TARGET_STOPPED not in config.stash:
         return
     if hasattr(config, "workeroutput"):  # a pytest-xdist worker: tell the controller
-        config.workeroutput["conformance_stopped"] = config.stash[_STOPPED]
+        config.workeroutput["conformance_stopped"] = config.stash[keys.TARGET_STOPPED]
     session.exitstatus = EXIT_TARGET_UNUSABLE
 
 
@@ -43,4 +42,5 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_testnodedown(node, error) -> None:
     line = getattr(node, "workeroutput", {}).get("conformance_stopped")
     if line:
-        node.config.stash.setdefault(_STOPPED, line)  # xdist prints it as it stops the run
+        # xdist prints it as it stops the run
+        node.config.stash.setdefault(keys.TARGET_STOPPED, line)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conformance.client import Credentials, GuestSession, RunLedger, TokenSource
+from conformance.client import Credentials, GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.preflight import EXIT_TARGET_UNUSABLE
 from conformance.target import EmulatorControl
@@ -26,7 +26,7 @@ CREDENTIALS = Credentials("conformance", "conformance-secret")
 
 
 def session_for(base_url: str) -> GuestSession:
-    return GuestSession(base_url, TokenSource(base_url, CREDENTIALS), RunLedger())
+    return GuestSession(base_url, CREDENTIALS, RunLedger())
 
 
 def test_breaker_opens_on_a_dead_target_and_then_sends_nothing():

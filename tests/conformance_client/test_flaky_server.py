@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from conformance.flaky_server import Answer, inconsistent_answers
+from conformance.plugins.flaky_server import Answer, inconsistent_answers
 from emulator.process import start_emulator
 
 pytest_plugins = ["pytester"]
@@ -101,7 +101,9 @@ def test_replayed():
 
 def test_the_explanation_survives_schemathesis_rewriting_the_report(pytester):
     pytester.makepyfile(test_flaky=FLAKY_TEST)
-    result = pytester.runpytest_inprocess("-p", "conformance.flaky_server", "-p", "schemathesis")
+    result = pytester.runpytest_inprocess(
+        "-p", "conformance.plugins.flaky_server", "-p", "schemathesis"
+    )
     result.assert_outcomes(failed=1)
     output = result.stdout.str()
     assert "conformance: the server answered inconsistently" in output, output

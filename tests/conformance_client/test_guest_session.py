@@ -33,9 +33,8 @@ def base_url() -> Iterator[str]:
     server.stop()
 
 
-def session_for(base_url: str, **options) -> GuestSession:
-    tokens = TokenSource(base_url, Credentials("conformance", SECRET))
-    return GuestSession(base_url, tokens, RunLedger(), **options)
+def session_for(base_url: str, client_id: str = "conformance", secret: str = SECRET, **options):
+    return GuestSession(base_url, Credentials(client_id, secret), RunLedger(), **options)
 
 
 def raw_headers(base_url: str) -> dict[str, str]:
@@ -115,8 +114,7 @@ def test_429_is_waited_out_and_retried(base_url):
     requests.put(
         f"{base_url}/emulator/tenants/limited/rate-limit", json={"requests": 2, "perSeconds": 1}
     ).raise_for_status()
-    tokens = TokenSource(base_url, Credentials("limited", "pw"))
-    session = GuestSession(base_url, tokens, RunLedger(), throttle=Throttle.unlimited())
+    session = session_for(base_url, "limited", "pw", throttle=Throttle.unlimited())
     statuses = [session.get(f"{base_url}/v3/campaigns").status_code for _ in range(4)]
     assert statuses == [200] * 4
     assert session.request_count > 4, "some requests were answered 429 and sent again"
@@ -131,8 +129,8 @@ def test_the_throttle_keeps_under_the_limit(base_url):
 
 
 def test_a_token_refused_before_its_time_is_replaced_once(base_url):
-    tokens = TokenSource(base_url, Credentials("conformance", SECRET))
-    session = GuestSession(base_url, tokens, RunLedger())
+    session = session_for(base_url)
+    tokens = session.tokens
     tokens.token()
     tokens._held = HeldToken("expired.or.revoked", 3600, time.monotonic())  # server refuses it
     assert session.get(f"{base_url}/v3/campaigns").status_code == 200
@@ -141,8 +139,8 @@ def test_a_token_refused_before_its_time_is_replaced_once(base_url):
 
 def test_short_lived_tokens_are_refreshed_before_they_expire(base_url):
     ControlClient(base_url).add_client("brief", "pw", token_ttl_seconds=3)
-    tokens = TokenSource(base_url, Credentials("brief", "pw"))
-    session = GuestSession(base_url, tokens, RunLedger())
+    session = session_for(base_url, "brief", "pw")
+    tokens = session.tokens
     statuses = []
     for _ in range(14):  # 3.5 s: more than one lifetime
         statuses.append(session.get(f"{base_url}/v3/campaigns").status_code)

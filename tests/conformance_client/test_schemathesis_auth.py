@@ -18,7 +18,7 @@ import requests
 import schemathesis
 
 import spec
-from conformance.client import WITHOUT_TOKEN, Credentials, GuestSession, RunLedger, TokenSource
+from conformance.client import WITHOUT_TOKEN, Credentials, GuestSession, RunLedger
 from emulator.process import start_emulator
 
 
@@ -30,8 +30,7 @@ def base_url() -> Iterator[str]:
 
 @pytest.fixture
 def session(base_url: str) -> GuestSession:
-    tokens = TokenSource(base_url, Credentials("conformance", "conformance-secret"))
-    return GuestSession(base_url, tokens, RunLedger())
+    return GuestSession(base_url, Credentials("conformance", "conformance-secret"), RunLedger())
 
 
 def list_campaigns(document: dict) -> schemathesis.Case:
