@@ -1,5 +1,5 @@
-"""The 22 operations (and the neighbouring certifications list): each turns a validated request
-into a call on the domain.
+"""The 22 operations (and the neighbouring certifications list and get): each turns a
+validated request into a call on the domain.
 
 A handler gets the tenant, the caller and the typed request, and returns the response body
 and any extra headers; the status is the operation's documented success status.
@@ -132,6 +132,11 @@ def list_identity_certifications(call: Call) -> Result:
         reviewer_identity=call.request.query["reviewer-identity"],
         caller_identity=call.principal.client.owner_ref()["id"],
     )
+
+
+@operation("getIdentityCertification")
+def get_identity_certification(call: Call) -> Result:
+    return certifications.get(call.tenant, call.id), {}
 
 
 # --- templates ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The certifications campaigns create on activation, as the neighbouring Certifications API
-lists them (GET /v3/certifications, read-only; DESIGN.md section 3).
+lists them (GET /v3/certifications) and shows one (GET /v3/certifications/{id}), read-only.
 
 A stored certification holds what the campaign domain decides (campaign, reviewer, decision,
 reassignment); everything else an IdentityCertificationDto shows is derived here from it and
@@ -12,6 +12,7 @@ from typing import Any
 
 from emulator.domain.campaigns import find_document
 from emulator.domain.collection_query import CollectionParams, run_collection_query
+from emulator.domain.errors import NotFound
 from emulator.domain.tenant import CERTIFICATION, Document, Tenant
 from spec import facts
 
@@ -37,6 +38,14 @@ def list_certifications(
     # Oldest first, so paging is stable when no sorter is given.
     views.sort(key=lambda v: (v["created"], v["id"]))
     return run_collection_query(views, params, filter_fields=FILTER_FIELDS, sort_fields=SORT_FIELDS)
+
+
+def get(tenant: Tenant, certification_id: str) -> Document:
+    """One certification, as the list shows it (getIdentityCertification)."""
+    stored = tenant.get(CERTIFICATION, certification_id)
+    if stored is None:
+        raise NotFound("Certification", certification_id)
+    return view(tenant, stored)
 
 
 def view(tenant: Tenant, stored: Document) -> Document:

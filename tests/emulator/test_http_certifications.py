@@ -173,3 +173,30 @@ def test_the_list_is_read_only(api, active, method):
     )
     assert response.status_code == 405 and response.headers["Allow"] == "GET"
     assert len(listed(api)) == 3
+
+
+def test_one_certification_is_served_as_the_list_shows_it(api, active):
+    """getIdentityCertification: what real integrations call after listing (the vendor's
+    published description); every answer is checked against spec/."""
+    for item in listed(api):
+        assert api.ok("getIdentityCertification", id=item["id"]) == item
+    missing = api.call("getIdentityCertification", id="no-such-certification")
+    assert missing.status_code == 404 and "no-such-certification" in missing.text
+
+
+def test_one_certification_needs_org_or_cert_admin(http, active):
+    some_id = Api(http).ok("listIdentityCertifications")[0]["id"]
+    for authority, status in (("CERT_ADMIN", 200), ("REPORT_ADMIN", 403), ("HELPDESK", 403)):
+        client = make_client(f"c-{authority}", "s", [authority])
+        http.app.state.emulator.tokens.register(client)
+        assert Api(http, client).call("getIdentityCertification", id=some_id).status_code == status
+    assert Api(http).call("getIdentityCertification", id=some_id, token=None).status_code == 401
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_one_certification_is_read_only(api, active, method):
+    some_id = listed(api)[0]["id"]
+    response = api.http.request(
+        method, f"/v3/certifications/{some_id}", headers={"Authorization": f"Bearer {api.token}"}
+    )
+    assert response.status_code == 405 and response.headers["Allow"] == "GET"

@@ -91,6 +91,7 @@ X_SOURCE_ORIGINS = (
     "correction of",
     "nullable:",
     "the format names",
+    "the vendor's published description",
 )
 
 
@@ -121,9 +122,12 @@ def test_exactly_the_22_documented_operations():
 
 def test_the_neighbouring_certifications_list_is_a_marked_supplement():
     """Reassign needs certification ids; only the Certifications API lists them (DESIGN.md
-    section 3). The one neighbouring operation is tagged apart and carries its source."""
+    section 3). The neighbouring operations are tagged apart and carry their source."""
     every = {op["operationId"]: (m, p, op) for m, p, op in spec.operations(neighbours=True)}
-    assert set(every) - set(DOCUMENTED_OPERATIONS) == {"listIdentityCertifications"}
+    assert set(every) - set(DOCUMENTED_OPERATIONS) == {
+        "listIdentityCertifications",
+        "getIdentityCertification",
+    }
     method, path, operation = every["listIdentityCertifications"]
     assert (method, path, operation["tags"]) == ("GET", "/certifications", ["Certifications"])
     assert operation["x-source"].startswith("DESIGN.md §3")
@@ -386,3 +390,15 @@ def _properties(schema: dict[str, Any]) -> dict[str, Any]:
     for part in schema.get("allOf", []):
         properties.update(_properties(spec.deref(part)))
     return properties
+
+
+def test_the_neighbouring_certification_get_names_its_public_source():
+    """getIdentityCertification, which real integrations call after listing, is served from
+    the vendor's published description: tagged apart like the list, its source named."""
+    method, path, operation = spec.operation_by_id("getIdentityCertification")
+    assert (method, path, operation["tags"]) == ("GET", "/certifications/{id}", ["Certifications"])
+    assert "sailpoint-oss/api-specs" in operation["x-source"]
+    assert set(operation["responses"]) == {"200", "404"} | _ERRORS
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/IdentityCertificationDto"}
+    assert "/certifications/{id}" not in spec.load_spec()["paths"]
