@@ -6,6 +6,8 @@ cached by their text, so a request pays a dictionary lookup, not a signature che
 
 from __future__ import annotations
 
+import hmac
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -55,7 +57,10 @@ class TokenService:
 
     def issue(self, client_id: str, client_secret: str) -> dict:
         client = self._clients.get(client_id)
-        if client is None or client.client_secret != client_secret:
+        # Compared in constant time, so the answer's timing does not tell how much of a
+        # guessed secret was right; an unknown client costs the same comparison.
+        expected = client.client_secret if client is not None else secrets.token_urlsafe(16)
+        if not hmac.compare_digest(expected.encode(), client_secret.encode()) or client is None:
             raise AuthError("invalid_client")
         now = int(time.time())
         ttl = client.token_ttl_seconds or self.ttl_seconds
