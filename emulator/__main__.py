@@ -1,7 +1,8 @@
 """`python -m emulator` (or `campaigns-emulator`): serve a tenant in a box.
 
     python -m emulator [serve] [--host 127.0.0.1] [--port 8080] [--db PATH]
-                       [--fail-on-violations [-- COMMAND ...]]
+                       [--fail-on-violations [--fail-on-warnings] [--junit PATH]
+                        [-- COMMAND ...]] [--control-token TOKEN]
                        [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
                        [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
                        [--answers documented|published | --like RESULTS.json]
@@ -13,13 +14,14 @@ It prints its base URL once it accepts connections. Bad options give one line an
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import sys
 from pathlib import Path
 
 import uvicorn
 
-from emulator import learned_answers
+from emulator import control_api, learned_answers
 from emulator.app import create_app
 from emulator.config import (
     ANSWER_PROFILES,
@@ -30,6 +32,7 @@ from emulator.config import (
     load_clients_file,
     parse_client,
 )
+from emulator.control_api import CONTROL_TOKEN_VARIABLE
 from emulator.process import READY
 from emulator.violation_gate import run_gate
 from spec.learned_profile import LearnedProfile, load_profile
@@ -97,6 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
         "client's contract violations and exit 1 if there were any",
     )
     parser.add_argument(
+        "--fail-on-warnings",
+        action="store_true",
+        help="with --fail-on-violations: warnings (what a tenant tolerates, such as repeated "
+        "slashes or a new token for most requests) fail the gate too",
+    )
+    parser.add_argument(
+        "--junit",
+        type=Path,
+        metavar="PATH",
+        help="with --fail-on-violations: write each distinct violation and warning as a JUnit "
+        "test case",
+    )
+    parser.add_argument(
+        "--control-token",
+        default=os.environ.get(CONTROL_TOKEN_VARIABLE),
+        help="bound beyond loopback (--host 0.0.0.0), the control API answers only requests "
+        f"with 'Authorization: Bearer TOKEN' (default ${CONTROL_TOKEN_VARIABLE}; without one "
+        "it is closed); on loopback it needs none",
+    )
+    parser.add_argument(
         "--log-level", default="warning", help="uvicorn log level (default warning)"
     )
     return parser
@@ -126,6 +149,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         transition_delay=args.transition_delay,
         answers=answers,
         control_api=args.control_api,
+        control_token=args.control_token or None,
     )
 
 
@@ -154,8 +178,8 @@ class _AnnouncingServer(uvicorn.Server):
 def banner(config: EmulatorConfig, base_url: str) -> str:
     lines = [f"{READY}{base_url}"]
     lines.append(f"  API:     {base_url}/v3   token: POST {base_url}/oauth/token")
-    control = f"{base_url}/emulator/health" if config.control_api else "hidden (--no-control-api)"
-    lines.append(f"  control: {control}")
+    control = f"{base_url}/emulator, " if config.control_api else ""
+    lines.append(f"  control: {control}{control_api.access(config)}")
     lines.append(f"  storage: {config.db_path or 'in memory'}")
     for client in config.clients:
         lines.append(
@@ -200,10 +224,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if command and not args.fail_on_violations:
         parser.error("a command after -- needs --fail-on-violations")
+    if (args.fail_on_warnings or args.junit) and not args.fail_on_violations:
+        parser.error("--fail-on-warnings and --junit need --fail-on-violations")
     try:
         config = config_from(args)
         if args.fail_on_violations:
-            return run_gate(config, command)
+            return run_gate(
+                config, command, fail_on_warnings=args.fail_on_warnings, junit=args.junit
+            )
         serve(config, args.log_level)
     except (ValueError, OSError) as error:
         print(f"emulator: error: {error}", file=sys.stderr)

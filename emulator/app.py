@@ -1,161 +1,48 @@
-"""The emulator's ASGI application: a request pipeline in front of the domain.
+"""The emulator's ASGI application: the routes in front of the request pipeline.
 
-For an API request the pipeline is: route (from spec/ paths) -> bearer token (401) -> the
-tenant's rate limit (429) -> injected faults -> authority (403) -> request contract (400) ->
-due background work -> the operation's handler -> domain errors mapped to 400/404. Every
-4xx a client's non-conforming request caused is recorded as a contract violation.
+`/oauth/token` issues tokens, `/emulator/...` is the control API (emulator.control_api), and
+every other request goes to the pipeline (emulator.pipeline), which matches it to its
+operation with spec.routes. Repeated slashes in a path are served as one, as a tenant's
+gateway serves them, and the pipeline tells the client author.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-from collections import defaultdict
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator import http_errors, learned_answers, token_endpoint
-from emulator.api_operations import HANDLERS, Call
-from emulator.auth import AuthError, TokenService
+from emulator import http_errors, request_findings
 from emulator.config import EmulatorConfig
-from emulator.control_api import control_routes
-from emulator.domain import campaign_tasks, campaigns
-from emulator.domain.errors import DomainError, NotFound
-from emulator.domain.query_errors import QueryError
-from emulator.domain.tenant import CAMPAIGN, Document, Tenant, Violation
-from emulator.persistence import SqliteJournal
-from emulator.request_contract import OperationContract, RequestRejected, load_contracts, validate
-from emulator.tenants import TenantRegistry
-
-API_PREFIX = "/v3"
+from emulator.control_api import CONTROL_ROUTES
+from emulator.pipeline import SENT_PATH, Emulator
 
 
-class Emulator:
-    """The emulator's state: clients and tokens, tenants, and the operation contracts."""
+class CollapseRepeatedSlashes:
+    """`//v3/campaigns` (a base URL ending in '/') is served as `/v3/campaigns`; the path the
+    client sent stays in the scope (SENT_PATH) for the gate's warning."""
 
-    def __init__(self, config: EmulatorConfig) -> None:
-        self.config = config
-        self.tokens = TokenService(config.signing_key, config.token_ttl_seconds)
-        for client in config.clients:
-            self.tokens.register(client)
-        self.journal = SqliteJournal(config.db_path) if config.db_path else None
-        self.tenants = TenantRegistry(config, self.journal)
-        self.contracts = load_contracts()
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-    # --- the API pipeline ------------------------------------------------------------------
-    async def handle(self, request: Request, by_method: dict[str, OperationContract]) -> Response:
-        contract = by_method.get(request.method)
-        if contract is None:
-            allow = ", ".join(sorted(by_method))
-            return http_errors.error_response(
-                405, f"{request.method} is not an operation of this path", {"Allow": allow}
-            )
-        authorization = request.headers.get("authorization")
-        try:
-            principal = self.tokens.verify(authorization)
-        except AuthError as error:
-            self._violation(request, contract, 401, str(error), authorization)
-            return http_errors.unauthorized(str(error))
-        slot = self.tenants.slot(principal.tenant)
-        retry_after = slot.rate_limiter.retry_after(authorization or "")
-        if retry_after is not None:
-            return http_errors.too_many_requests(retry_after)
-        if slot.faults.latency_ms:
-            await asyncio.sleep(slot.faults.latency_ms / 1000)
-        if slot.faults.should_fail():
-            return http_errors.error_response(slot.faults.error_status, "Injected fault")
-        tenant = slot.tenant
-        if not principal.authorities & contract.authorities:
-            reason = f"needs one of {sorted(contract.authorities)}"
-            self._record(tenant, request, contract, 403, reason, principal.client.client_id)
-            return http_errors.error_response(403, f"This operation {reason}")
-        try:
-            valid = validate(
-                contract,
-                request.path_params,
-                request.query_params,
-                request.headers.get("content-type"),
-                await request.body(),
-                tenant.answers,
-            )
-        except RequestRejected as error:
-            cause = f"{error.field}: {error.message}"
-            self._record(tenant, request, contract, 400, cause, principal.client.client_id)
-            return http_errors.error_response(400, cause)
-        with tenant.lock:
-            tenant.run_due_work(lambda kind, doc: _finish_work(tenant, kind, doc))
-            try:
-                body, headers = HANDLERS[contract.operation_id](Call(tenant, principal, valid))
-            except NotFound as error:
-                return http_errors.error_response(404, error.message)
-            except (DomainError, QueryError) as error:
-                field = getattr(error, "field", None) or getattr(error, "parameter", None)
-                cause = f"{field}: {error.message}" if field else error.message
-                self._record(tenant, request, contract, 400, cause, principal.client.client_id)
-                return http_errors.error_response(400, cause)
-        status = contract.status_for(tenant.answers)
-        body = learned_answers.add_learned_members(tenant.answers, contract.operation_id, body)
-        if body is None:
-            return Response(status_code=status, headers=headers)
-        return JSONResponse(body, status_code=status, headers=headers)
-
-    async def issue_token(self, request: Request) -> Response:
-        """POST /oauth/token (RFC 6749 client credentials, see emulator.token_endpoint)."""
-        return await token_endpoint.issue_token(request, self.tokens)
-
-    # --- violations --------------------------------------------------------------------------
-    def _violation(self, request, contract, status, reason, authorization) -> None:
-        client = self.tokens.peek_client(authorization)
-        if client is None:
-            violation = _make_violation(None, request, contract, status, reason, None)
-            self.tenants.unattributed.append(violation)
-            del self.tenants.unattributed[:-1000]
-            return
-        tenant = self.tenants.slot(client.tenant).tenant
-        self._record(tenant, request, contract, status, reason, client.client_id)
-
-    def _record(self, tenant: Tenant, request, contract, status, reason, client_id) -> None:
-        tenant.record_violation(
-            _make_violation(tenant, request, contract, status, reason, client_id)
-        )
-
-    def close(self) -> None:
-        if self.journal is not None:
-            self.journal.close()
-
-
-def _make_violation(tenant, request, contract, status, reason, client_id) -> Violation:
-    stamp = tenant.stamp() if tenant is not None else ""
-    return Violation(
-        stamp, contract.operation_id, request.method, request.url.path, status, reason, client_id
-    )
-
-
-def _finish_work(tenant: Tenant, kind: str, document: Document) -> None:
-    if kind == CAMPAIGN:
-        campaigns.finish_work(tenant, document)
-    else:
-        campaign_tasks.finish_report(tenant, document)
-
-
-def _api_routes(emulator: Emulator) -> list[Route]:
-    by_path: dict[str, dict[str, OperationContract]] = defaultdict(dict)
-    for contract in emulator.contracts.values():
-        by_path[contract.path][contract.method] = contract
-
-    def endpoint_for(by_method: dict[str, OperationContract]):
-        async def endpoint(request: Request) -> Response:
-            return await emulator.handle(request, by_method)
-
-        return endpoint
-
-    # Literal segments must win over {id}: /campaigns/delete before /campaigns/{id}.
-    ordered = sorted(by_path, key=lambda path: (path.count("{"), path))
-    return [_AnyMethodRoute(API_PREFIX + path, endpoint_for(by_path[path])) for path in ordered]
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "//" in scope["path"]:
+            raw = scope.get("raw_path") or scope["path"].encode()
+            scope = {
+                **scope,
+                "path": request_findings.collapse_slashes(scope["path"]),
+                "raw_path": request_findings.collapse_slashes(raw.decode("latin-1")).encode(
+                    "latin-1"
+                ),
+                SENT_PATH: scope["path"],
+            }
+        await self.app(scope, receive, send)
 
 
 class _AnyMethodRoute(Route):
@@ -167,11 +54,19 @@ class _AnyMethodRoute(Route):
         self.methods = None  # Route then neither filters methods nor answers 405 itself
 
 
+async def _api(request: Request) -> Response:
+    return await request.app.state.emulator.handle(request)
+
+
+async def _issue_token(request: Request) -> Response:
+    return await request.app.state.emulator.issue_token(request)
+
+
 async def _http_error(request: Request, exc: HTTPException) -> Response:
-    """Starlette's own refusals (no route, a method a route does not take) in the documented
-    error shape."""
+    """Starlette's own refusals in the documented error shape: a path no route takes goes to
+    the pipeline (a 404 the gate records, naming the nearest operation)."""
     if exc.status_code == 404:
-        return http_errors.error_response(404, f"No operation at {request.url.path}")
+        return await request.app.state.emulator.handle(request)
     # Starlette's 405 carries the route's Allow header (RFC 9110 15.5.6): keep it.
     return http_errors.error_response(exc.status_code, exc.detail, exc.headers)
 
@@ -182,10 +77,10 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
 
 def create_app(config: EmulatorConfig | None = None) -> Starlette:
     emulator = Emulator(config or EmulatorConfig())
-    routes = [Route("/oauth/token", emulator.issue_token, methods=["POST"])]
-    routes += _api_routes(emulator)
+    routes = [Route("/oauth/token", _issue_token, methods=["POST"])]
     if emulator.config.control_api:
-        routes += control_routes(emulator)
+        routes += CONTROL_ROUTES
+    routes.append(_AnyMethodRoute("/v3/{rest:path}", _api))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -194,6 +89,7 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
 
     app = Starlette(
         routes=routes,
+        middleware=[Middleware(CollapseRepeatedSlashes)],
         exception_handlers={HTTPException: _http_error, Exception: _internal_error},
         lifespan=lifespan,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,24 @@ class EmulatorConfig:
     answers: str = DEFAULT_ANSWERS
     # False serves no /emulator routes, so a client sees what a tenant shows (a 404 there).
     control_api: bool = True
+    # Bound beyond loopback, the control API answers only requests bearing this token (and
+    # none at all without one): anyone who reaches the port could otherwise add clients.
+    control_token: str | None = field(default=None, repr=False)
     signing_key: str = "emulator-signing-key-not-a-secret-of-any-tenant"
+
+    @property
+    def control_needs_token(self) -> bool:
+        return not is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach an address (127.0.0.0/8, ::1, localhost)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name other than localhost: assume others can reach it
 
 
 def parse_client(text: str) -> ClientConfig:

@@ -15,6 +15,7 @@ its circuit breaker, so a server gone mid-run ends the run in one line.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -61,13 +62,20 @@ def fetch_token(
 
 @dataclass
 class ControlClient:
-    """The control API of one emulator, at `{base_url}/emulator`."""
+    """The control API of one emulator, at `{base_url}/emulator`. `token` is the control
+    token an emulator bound beyond loopback needs (by default $EMULATOR_CONTROL_TOKEN)."""
 
     base_url: str
     send: Send = field(default=requests.request, repr=False)
+    token: str | None = field(
+        default_factory=lambda: os.environ.get("EMULATOR_CONTROL_TOKEN"), repr=False
+    )
 
     def call(self, method: str, path: str, **options: Any) -> requests.Response:
         """One control request; `path` is below /emulator. Raises on an answer outside 2xx."""
+        if self.token:
+            bearer = {"Authorization": f"Bearer {self.token}"}
+            options["headers"] = {**bearer, **options.get("headers", {})}
         response = self.send(
             method, f"{self.base_url}{PREFIX}{path}", timeout=TIMEOUT_SECONDS, **options
         )

@@ -6,7 +6,12 @@ unless a test asks for them.
     def test_my_client(campaigns_tenant):         # SAIL_BASE_URL/ID/SECRET are set
         my_client.create_campaign(...)             # the vendor SDK picks them up
 
-    pytest --campaigns-gate                        # fail the session on any contract violation
+    pytest --campaigns-gate                        # fail each test that made a violation
+
+With --campaigns-gate, a test whose tenant recorded a contract violation fails, naming each
+distinct violation once with its count; warnings (what a tenant tolerates: repeated slashes, a
+new token for most requests) fail it only with --campaigns-fail-on-warnings. Without the gate
+the findings are only listed at the end of the session.
 
 Fixtures: `campaigns_emulator` (the server, once per session), `campaigns_tenant` (a fresh,
 isolated tenant per test, exported as SAIL_* variables, with switches: rate_limit, faults,
@@ -24,6 +29,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from emulator import gate_report
 from emulator.control_client import ControlClient, TenantControl, fetch_token
 from emulator.domain.clock import parse_timestamp
 from emulator.process import EmulatorProcess, start_emulator
@@ -37,6 +43,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--campaigns-gate",
         action="store_true",
         help="fail the session when the client made any contract violation",
+    )
+    group.addoption(
+        "--campaigns-fail-on-warnings",
+        action="store_true",
+        help="with --campaigns-gate: warnings fail the test too",
     )
     group.addoption(
         "--campaigns-emulator-args",
@@ -113,15 +124,39 @@ def campaigns_emulator(pytestconfig: pytest.Config) -> Iterator[EmulatorServer]:
 
 @pytest.fixture
 def campaigns_tenant(
-    campaigns_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, request
+    campaigns_emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Tenant]:
     tenant = new_tenant(campaigns_emulator)
     for key, value in tenant.env.items():
         monkeypatch.setenv(key, value)
     yield tenant
-    found = tenant.violations()
-    if found:
-        request.config.stash[_VIOLATIONS].extend((request.node.nodeid, v) for v in found)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a test that used a tenant: its findings are kept for the summary, and under the
+    gate a violation fails this test (the one whose client caused it), naming it."""
+    tenant = getattr(item, "funcargs", {}).get("campaigns_tenant")
+    if not isinstance(tenant, Tenant):
+        return (yield)
+    try:
+        result = yield
+    except BaseException:
+        _findings(item, tenant)  # the test failed already: its own failure comes first
+        raise
+    failing = _findings(item, tenant)
+    if failing and item.config.getoption("--campaigns-gate"):
+        lines = "\n".join(finding.line() for finding in failing)
+        pytest.fail(f"the client broke the contract:\n{lines}", pytrace=False)
+    return result
+
+
+def _findings(item: pytest.Item, tenant: Tenant) -> list[gate_report.Finding]:
+    """Keep the tenant's findings for the summary; return those that fail the gate."""
+    records = tenant.violations()
+    item.config.stash[_VIOLATIONS].extend((item.nodeid, record) for record in records)
+    fail_on_warnings = item.config.getoption("--campaigns-fail-on-warnings")
+    return gate_report.failing(gate_report.distinct(records), fail_on_warnings)
 
 
 class Seeder:
@@ -179,26 +214,18 @@ def seed(campaigns_tenant: Tenant) -> Seeder:
     return Seeder(campaigns_tenant)
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    config = session.config
-    found = config.stash.get(_VIOLATIONS, [])
-    if found and config.getoption("--campaigns-gate") and session.exitstatus == 0:
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     found = config.stash.get(_VIOLATIONS, [])
     if not found:
         return
     gate = config.getoption("--campaigns-gate")
     terminalreporter.section("contract violations" + (" (gate: failing)" if gate else ""))
-    for nodeid, violation in found:
-        terminalreporter.write_line(format_violation(violation, nodeid))
-
-
-def format_violation(violation: dict, where: str = "") -> str:
-    prefix = f"{where}: " if where else ""
-    return (
-        f"{prefix}{violation['operationId']} {violation['method']} {violation['path']} -> "
-        f"{violation['status']}: {violation['reason']}"
-    )
+    by_test: dict[str, list[dict]] = {}
+    for nodeid, record in found:
+        by_test.setdefault(nodeid, []).append(record)
+    findings = []
+    for nodeid, records in by_test.items():
+        for finding in gate_report.distinct(records):
+            terminalreporter.write_line(f"{nodeid}: {finding.line()}")
+            findings.append(finding)
+    terminalreporter.write_line(f"gate: {gate_report.summary(findings)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from emulator.client_manners import ClientManners
 from emulator.config import EmulatorConfig
 from emulator.domain.tenant import SETTINGS, Journal, NoJournal, Tenant, Violation
 from emulator.traffic_controls import FaultProfile, RateLimiter
@@ -17,6 +18,7 @@ class TenantSlot:
     tenant: Tenant
     rate_limiter: RateLimiter
     faults: FaultProfile = field(default_factory=FaultProfile)
+    manners: ClientManners = field(default_factory=ClientManners)
 
 
 class TenantRegistry:
@@ -59,3 +61,4 @@ class TenantRegistry:
             slot.tenant.answers = self._config.answers
             slot.rate_limiter = RateLimiter(self._config.rate_limit)
             slot.faults = FaultProfile()
+            slot.manners = ClientManners()

@@ -17,6 +17,8 @@ class RateLimiter:
     def __init__(self, limit: RateLimit | None) -> None:
         self.limit = limit
         self._windows: dict[str, deque[float]] = {}
+        # Token -> when the Retry-After it was last given runs out (monotonic seconds).
+        self._told: dict[str, float] = {}
 
     def retry_after(self, token: str) -> int | None:
         """Seconds to wait when this request exceeds the limit, else None (and count it)."""
@@ -27,11 +29,24 @@ class RateLimiter:
         while window and window[0] <= now - self.limit.per_seconds:
             window.popleft()
         if len(window) >= self.limit.requests:
-            return max(1, math.ceil(window[0] + self.limit.per_seconds - now))
+            seconds = max(1, math.ceil(window[0] + self.limit.per_seconds - now))
+            self._told[token] = now + seconds
+            return seconds
         window.append(now)
         if len(self._windows) > 10_000:  # forget idle tokens, so memory stays bounded
             self._windows = {t: w for t, w in self._windows.items() if w and w[-1] > now - 60}
+            self._told = {t: due for t, due in self._told.items() if due > now}
         return None
+
+    def sent_early(self, token: str) -> bool:
+        """Whether this request came before the Retry-After its token was given ran out."""
+        due = self._told.get(token)
+        if due is None:
+            return False
+        if due <= time.monotonic():
+            del self._told[token]
+            return False
+        return True
 
 
 @dataclass

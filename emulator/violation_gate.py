@@ -1,10 +1,12 @@
-"""`python -m emulator serve --fail-on-violations [-- COMMAND ...]`: a contract gate for a
-client in any language.
+"""`python -m emulator serve --fail-on-violations [--fail-on-warnings] [--junit PATH]
+[-- COMMAND ...]`: a contract gate for a client in any language.
 
 The emulator starts; with a COMMAND, it runs it with SAIL_BASE_URL / SAIL_CLIENT_ID /
 SAIL_CLIENT_SECRET set for the default client, then stops; without one, it serves until
-SIGINT/SIGTERM. Either way it then prints every contract violation the client made and exits
-non-zero when there was any (or when the command failed).
+SIGINT/SIGTERM. Either way it then prints each distinct violation and warning the client
+caused once, with its count (emulator.gate_report), writes them as JUnit test cases with
+--junit, and exits 1 when there was any violation (or warning, with --fail-on-warnings),
+else with the command's exit code.
 """
 
 from __future__ import annotations
@@ -15,15 +17,23 @@ import socket
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import uvicorn
 
+from emulator import control_api, gate_report
 from emulator.app import create_app
 from emulator.config import DEFAULT_TENANT, EmulatorConfig
 from emulator.process import READY
 
 
-def run_gate(config: EmulatorConfig, command: list[str]) -> int:
+def run_gate(
+    config: EmulatorConfig,
+    command: list[str],
+    *,
+    fail_on_warnings: bool = False,
+    junit: Path | None = None,
+) -> int:
     app = create_app(config)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -42,23 +52,35 @@ def run_gate(config: EmulatorConfig, command: list[str]) -> int:
         "SAIL_CLIENT_SECRET": client.client_secret,
     }
     print(f"{READY}{base_url} (gate on)", flush=True)
+    print(f"  control: {control_api.access(config)}", flush=True)
     command_status = _run_or_wait(command, env)
     server.should_exit = True
     thread.join(timeout=10)
-    violations = app.state.emulator.tenants.slot(client.tenant or DEFAULT_TENANT).tenant.violations
-    for violation in violations:
-        v = violation.as_dict()
-        print(
-            f"violation: {v['operationId']} {v['method']} {v['path']} -> {v['status']}: "
-            f"{v['reason']}",
-            file=sys.stderr,
-        )
+    emulator = app.state.emulator
+    records = [v.as_dict() for v in emulator.violations(client.tenant or DEFAULT_TENANT)]
+    return report(records, command_status, bool(command), fail_on_warnings, junit)
+
+
+def report(
+    records: list[dict],
+    command_status: int,
+    ran_command: bool,
+    fail_on_warnings: bool,
+    junit: Path | None,
+) -> int:
+    """Print each distinct finding once (stderr), write the JUnit file, and give the exit
+    status: 1 when a finding fails the gate, else the command's."""
+    findings = gate_report.distinct(records)
+    for finding in findings:
+        print(finding.line(), file=sys.stderr)
+    if junit is not None:
+        gate_report.write_junit(junit, findings, fail_on_warnings)
     print(
-        f"gate: {len(violations)} contract violation(s)"
-        + (f"; command exited {command_status}" if command else ""),
+        f"gate: {gate_report.summary(findings)}"
+        + (f"; command exited {command_status}" if ran_command else ""),
         file=sys.stderr,
     )
-    if violations:
+    if gate_report.failing(findings, fail_on_warnings):
         return 1
     return command_status
 

@@ -57,7 +57,11 @@ class NoJournal:
 
 @dataclass
 class Violation:
-    """A request a client got wrong: the operation, what the contract says, what was sent."""
+    """A request a client got wrong: the operation, what the contract says, what was sent.
+
+    `kind` is "violation" (fails the gate) or "warning" (fails it only when asked);
+    `tracking_id` is the one the answer carried, which the client's own logs show; `member`
+    names the offending member or parameter when there is one."""
 
     at: str
     operation_id: str | None
@@ -66,15 +70,21 @@ class Violation:
     status: int
     reason: str
     client_id: str | None
+    kind: str = "violation"
+    tracking_id: str | None = None
+    member: str | None = None
 
     def as_dict(self) -> Document:
         return {
             "at": self.at,
+            "kind": self.kind,
             "operationId": self.operation_id,
             "method": self.method,
             "path": self.path,
             "status": self.status,
             "reason": self.reason,
+            "member": self.member,
+            "trackingId": self.tracking_id,
             "clientId": self.client_id,
         }
 

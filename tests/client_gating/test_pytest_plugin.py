@@ -67,14 +67,20 @@ def test_fixtures_seed_and_export_the_sdk_variables(pytester: pytest.Pytester):
     assert result.ret == 0
 
 
-def test_gate_fails_the_session_and_names_the_violation(pytester: pytest.Pytester):
+def test_gate_fails_the_test_that_made_the_violation_naming_it(pytester: pytest.Pytester):
     pytester.makepyfile(test_client=CLIENT_TESTS + BUGGY_TEST)
     gated = pytester.runpytest_inprocess("--campaigns-gate", "-q")
     assert gated.ret == pytest.ExitCode.TESTS_FAILED
+    gated.assert_outcomes(passed=2, failed=1)
     gated.stdout.fnmatch_lines(
         [
+            "*_ test_buggy _*",
+            "the client broke the contract:",
+            "violation: updateCampaign PATCH /v3/campaigns/* -> 400: /name: *"
+            "not a patchable field (1 time; member /name; trackingId *",
             "*contract violations (gate: failing)*",
-            "*test_buggy: updateCampaign PATCH /v3/campaigns/* -> 400*name*",
+            "*test_buggy: violation: updateCampaign PATCH /v3/campaigns/* -> 400*name*",
+            "gate: 1 contract violation(s), 0 warning(s)",
         ]
     )
     ungated = pytester.runpytest_inprocess("-q")

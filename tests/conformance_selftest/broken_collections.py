@@ -92,10 +92,10 @@ def _nonzero_offset_plus_one() -> None:
 
 def _limit_above_250_accepted() -> None:
     """Both gates go: the spec's maximum (request validation) and the domain's bound."""
-    import emulator.app
+    import emulator.pipeline
     from emulator.domain import collection_query as query
 
-    original = emulator.app.validate
+    original = emulator.pipeline.validate
 
     def validate(contract: Any, path: Any, query_params: Any, *rest: Any) -> Any:
         params = dict(query_params)
@@ -103,7 +103,7 @@ def _limit_above_250_accepted() -> None:
             params["limit"] = str(query.MAX_LIMIT)  # answered as if 250 was asked: accepted
         return original(contract, path, params, *rest)
 
-    emulator.app.validate = validate
+    emulator.pipeline.validate = validate
 
 
 def _total_count_before_filtering() -> None:

@@ -89,16 +89,16 @@ def _no_401_for_get_campaign_reports() -> None:
     """The token check cannot see the operation, so the pipeline's entry notes it first."""
     import time
 
-    from emulator.app import Emulator
     from emulator.auth import Principal, TokenService
+    from emulator.pipeline import Emulator
+    from spec import routes
 
     original_handle, original_verify = Emulator.handle, TokenService.verify
 
-    async def handle(self: Emulator, request: Any, by_method: dict) -> Any:
-        contract = by_method.get(request.method)
-        token = _OPERATION.set(contract.operation_id if contract else None)
+    async def handle(self: Emulator, request: Any) -> Any:
+        token = _OPERATION.set(routes.operation_id(request.method, request.url.path))
         try:
-            return await original_handle(self, request, by_method)
+            return await original_handle(self, request)
         finally:
             _OPERATION.reset(token)
 

@@ -120,17 +120,18 @@ def rewrite_responses(operation_ids: Iterable[str], change: Callable[[dict], dic
 
 def change_contract(operation_id: str, **fields: Any) -> None:
     """Change what the pipeline derives from spec/ for one operation (success status,
-    authorities). `emulator.app` imported `load_contracts` by name, so that name is replaced."""
-    import emulator.app
+    authorities). `emulator.pipeline` imported `load_contracts` by name, so that name is
+    replaced."""
+    import emulator.pipeline
 
-    original = emulator.app.load_contracts
+    original = emulator.pipeline.load_contracts
 
     def load_contracts() -> dict:
         contracts = original()
         contracts[operation_id] = dataclasses.replace(contracts[operation_id], **fields)
         return contracts
 
-    emulator.app.load_contracts = load_contracts
+    emulator.pipeline.load_contracts = load_contracts
 
 
 class EveryAuthority(frozenset):

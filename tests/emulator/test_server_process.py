@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -176,3 +177,24 @@ def test_concurrent_patches_of_one_template_all_apply():
         in_threads(append_many, 6)
         ids = requests.get(url, headers=headers).json()["campaign"]["searchCampaignInfo"]
         assert len(ids["identityIds"]) == 1 + 6 * 20
+
+
+def test_beyond_loopback_the_control_api_needs_the_token_the_banner_names():
+    """A shared emulator (--host 0.0.0.0): its control API answers only the control token
+    given at start (here through the environment), and the banner says so."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "emulator", "--port", "0", "--host", "0.0.0.0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "EMULATOR_CONTROL_TOKEN": "team-secret"},
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        base_url = lines[0].removeprefix(READY).strip()
+        assert "needs the control token (bound to 0.0.0.0)" in lines[2]
+        response = requests.get(f"{base_url}/emulator/health", timeout=10)
+        assert response.status_code == 401 and "control token" in response.json()["error"]
+        assert ControlClient(base_url, token="team-secret").health()["status"] == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -134,6 +134,9 @@ def test_the_documents_campaign_from_creation_to_deletion(api, sdk_tenant, certi
     assert {(c.phase, c.completed, c.campaign.id) for c in listed} == {
         ("ACTIVE", False, created.id)
     }
+    # What real integrations do next: read each one (getIdentityCertification).
+    for certification in listed:
+        assert certifications_api.get_identity_certification(id=certification.id) == certification
 
     for report_type in models.ReportType:
         assert api.start_campaign_report(id=created.id, type=report_type) == {}
