@@ -4,6 +4,8 @@ CI machines are small and busy (two cores, tests in parallel with servers), so g
 speed is not a property under test: no deadline, no too-slow health check.
 """
 
+from __future__ import annotations
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -13,47 +15,52 @@ settings.register_profile(
 settings.load_profile("project-tests")
 
 # Session fixtures that make a run of a minute or more (the whole suite, or several suite
-# runs), and the xdist group of the tests that read them. Under `-n 2` every test module
-# reading one goes to one worker, whole, so the run is made once per session, not once per
-# worker; the other tests are sent one by one, as xdist's `load` does.
-SHARED_RUN_FIXTURES = {
+# runs), and the xdist group of the tests that read them. Under `-n 2 --dist loadgroup` (tox)
+# a group goes to one worker, whole, so its run is made once per session, not once per worker.
+SHARED_RUNS = {
     "guest_run": "tenant-runs",
     "read_only_run": "tenant-runs",
     "runs": "learned-profiles",
 }
-SHARED_RUN_MODULES = {
-    "tests/conformance_runs/test_request_plan.py": "tenant-runs",
-    "tests/conformance_runs/test_run_results.py": "tenant-runs",
-    "tests/conformance_runs/test_tenant_mode.py": "tenant-runs",
-    "tests/learned_profiles/test_learned_profile_cli.py": "learned-profiles",
-    "tests/learned_profiles/test_learned_profile_proof.py": "learned-profiles",
-    "tests/learned_profiles/test_learned_profile_sdk.py": "learned-profiles",
-}
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A test reading a shared run from a module outside its group would make the run again
-    on the other worker: it fails, saying so, instead of silently paying for it."""
-    module = item.nodeid.split("::")[0]
-    for fixture in sorted(SHARED_RUN_FIXTURES.keys() & set(item.fixturenames)):
-        if SHARED_RUN_MODULES.get(module) != SHARED_RUN_FIXTURES[fixture]:
-            pytest.fail(
-                f"{item.nodeid} reads the shared run {fixture!r}: list {module} in "
-                f"tests/conftest.py's SHARED_RUN_MODULES as {SHARED_RUN_FIXTURES[fixture]!r}",
-                pytrace=False,
-            )
+def pytest_configure(config: pytest.Config) -> None:
+    # `pytest tests -n 2` distributes as `--dist loadgroup` too; the workers learn it from
+    # the controller (pytest_configure_node), as they parse only the command line.
+    if hasattr(config, "workerinput"):
+        config.option.loadgroup = config.workerinput.get("loadgroup", False)
+    elif config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, when it is installed
-def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """For xdist's default `load`: one work unit per shared-run group, one per other test.
-    Units go out largest first (the groups), then in collection order."""
-    if config.getoption("dist") != "load":
-        return None  # a distribution mode chosen on the command line is kept
-    from xdist.scheduler import LoadScopeScheduling
+def pytest_configure_node(node) -> None:
+    node.workerinput["loadgroup"] = node.config.getoption("dist") == "loadgroup"
 
-    class SharedRunScheduling(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return SHARED_RUN_MODULES.get(nodeid.split("::")[0], nodeid)
 
-    return SharedRunScheduling(config, log)
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test reading a shared run joins that run's xdist group, and the groups go first (the
+    longest units of work, so the other worker takes the rest meanwhile)."""
+    for item in items:
+        for fixture, group in SHARED_RUNS.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            _name_the_group(item)
+
+
+def _name_the_group(item: pytest.Item) -> None:
+    """What `--dist loadgroup` does on a worker: the group is a suffix of the node id,
+    `path::test@group`, by which the controller sends the group to one worker. pytest-xdist
+    3.8 sets it through `item._nodeid`, which pytest 9.2 no longer reads (a node's id is its
+    structured `_id` since); it is set here the way pytest 9.2 keeps it."""
+    marker = item.get_closest_marker("xdist_group")
+    if marker is None or "@" in item.nodeid:
+        return
+    group = marker.args[0] if marker.args else marker.kwargs.get("name", "default")
+    item._id = type(item._id).parse(f"{item.nodeid}@{group}")
+    if not item.nodeid.endswith(f"@{group}"):  # another pytest: say so, do not split groups
+        raise RuntimeError(f"cannot name the xdist group of {item.nodeid}: see tests/conftest.py")

@@ -2,9 +2,9 @@
 tests read: a guest run (it may write) and a read-only run.
 
 Each costs a CI worker a minute or more (the guest run is paced by the tenant's 100/10s rate
-limit), so each is made once per session; tests/conftest.py sends the modules that read them
-to one xdist worker. The guest run's emulator stays up until the session ends, so tests can
-ask what it holds.
+limit), so each is made once per session: tests/conftest.py puts the tests that read them in
+one xdist group, which goes to one worker. The guest run's emulator stays up until the session
+ends, so tests can ask what it holds.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conformance_runs.suite_run import run_suite
 from tests.conformance_runs.tenant_runs import (
-    CREDENTIALS,
     PRIOR_CONFIGURATION,
     GuestRun,
     ReadOnlyRun,
@@ -29,6 +27,7 @@ from tests.conformance_runs.tenant_runs import (
     settled_holdings,
     start_tenant,
 )
+from tests.harness import GUEST_CREDENTIALS, WHOLE_SUITE, run_suite
 
 
 @pytest.fixture(scope="session")
@@ -64,14 +63,10 @@ def guest_run(
         theirs = create_their_campaign(base)
         seed = random.randrange(1, 2**31)
         suite = run_suite(
-            tmp_path_factory.mktemp("guest-run"),
-            "--target",
-            base,
-            "--profile",
-            "tenant",
-            "--seed",
-            str(seed),
-            env=CREDENTIALS,
+            *WHOLE_SUITE,
+            *("--target", base, "--profile", "tenant", "--seed", str(seed)),
+            report_dir=tmp_path_factory.mktemp("guest-run"),
+            env=GUEST_CREDENTIALS,
         )
         yield GuestRun(base, suite, seed, health, theirs)
 
@@ -84,6 +79,9 @@ def make_read_only_run(workdir: Path) -> ReadOnlyRun:
         create_their_campaign(base)
         before = settled_holdings(base)
         suite = run_suite(
-            workdir, "--target", base, "--read-only", "--profile", "tenant", env=CREDENTIALS
+            *WHOLE_SUITE,
+            *("--target", base, "--read-only", "--profile", "tenant"),
+            report_dir=workdir,
+            env=GUEST_CREDENTIALS,
         )
         return ReadOnlyRun(suite, before, holdings(base))

@@ -7,44 +7,34 @@ the 403 checks use the limited client an admin would provide).
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 
 import requests
-from conformance_process import REPO
 
 from emulator.control_client import fetch_token
-from emulator.process import EmulatorProcess, start_emulator
-from tests.conformance_runs.suite_run import SuiteRun
+from emulator.process import EmulatorProcess
+from tests.harness import CLIENT, LIMITED_CLIENT, SuiteRun, emulator_process
 
-CREDENTIALS = {
-    "SAIL_CLIENT_ID": "conformance",
-    "SAIL_CLIENT_SECRET": "conformance-secret",
-    "SAIL_LIMITED_CLIENT_ID": "cc-limited",
-    "SAIL_LIMITED_CLIENT_SECRET": "cc-limited-secret",
-}
-ENV = {**os.environ, **CREDENTIALS}
 THEIR_CAMPAIGN = "the tenant's own campaign"
 # The tenant's reports configuration before a run, which the run must put back exactly.
 PRIOR_CONFIGURATION = {"identityAttributeColumns": ["costCenter", "department"]}
 
 
 def start_tenant() -> EmulatorProcess:
-    return start_emulator(
+    return emulator_process(
         "--no-control-api",
         "--client",
-        "cc-limited:cc-limited-secret:HELPDESK",
+        LIMITED_CLIENT,
         "--rate-limit",
         "100/10s",
         "--transition-delay",
         "0.05",
-        cwd=REPO,
     )
 
 
 def headers(base: str) -> dict[str, str]:
-    token = fetch_token(base, "conformance", "conformance-secret").access_token
+    token = fetch_token(base, *CLIENT).access_token
     return {"Authorization": f"Bearer {token}"}
 
 

@@ -9,16 +9,17 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from conformance_process import REPO
 
 from tests.conformance_runs.tenant_runs import (
-    ENV,
     create_their_campaign,
     headers,
     holdings,
     names,
     start_tenant,
 )
+from tests.harness import GUEST_CREDENTIALS, REPO, suite_environment
+
+ENV = suite_environment(GUEST_CREDENTIALS)
 
 
 @pytest.fixture

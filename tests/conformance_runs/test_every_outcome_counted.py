@@ -4,17 +4,12 @@ junit.xml and report.html agree with pytest's summary line."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conformance_process import REPO
-
 from conformance.plugins import PLUGINS
 from reports.results_json import load_results
-from tests.conformance_runs.suite_run import SuiteRun
+from tests.harness import REPO, run_suite
 
 PROBE = """
 import pytest
@@ -57,29 +52,15 @@ def test_every_pytest_outcome_is_counted_in_every_file(tmp_path: Path):
     (tmp_path / "test_probe.py").write_text(PROBE, encoding="utf-8")
     (tmp_path / "test_unimportable.py").write_text("import no_such_module_here\n")
     plugins = [arg for name in PLUGINS for arg in ("-p", name)]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    process = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(tmp_path),
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            *plugins,
-            "--continue-on-collection-errors",
-            "--report-dir",
-            str(tmp_path / "out"),
-        ],
+    run = run_suite(
+        *(str(tmp_path), "-q", "-p", "no:cacheprovider", *plugins),
+        "--continue-on-collection-errors",
+        report_dir=tmp_path / "out",
+        env={"PYTHONPATH": str(REPO)},
         cwd=tmp_path,  # no project ini: pytest's defaults (xfail not strict)
-        env={**environment, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
         timeout=120,
     )
-    [folder] = (tmp_path / "out").iterdir()
-    run = SuiteRun(process, folder)
+    process, folder = run.process, run.folder
     counts = run.pytest_counts()
     assert counts == {
         "passed": 1,

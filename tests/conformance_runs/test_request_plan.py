@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conformance_runs.suite_run import SuiteRun
+from tests.harness import SuiteRun
 
 
 def assert_planned_within_a_quarter_of_made(run: SuiteRun) -> None:

@@ -7,21 +7,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from conformance_process import REPO
-
 from emulator.control_client import ControlClient
-from emulator.process import start_emulator
 from reports.results_json import load_results
 from tests.conformance_runs.recording_proxy import RecordingProxy
-from tests.conformance_runs.suite_run import run_suite
+from tests.harness import WHOLE_SUITE, emulator_process, run_suite
 
 SECRET = "s3cr3t-never-printed-7f1c"
 TENANT = "faulty"
 
 
 def test_a_run_against_a_server_injecting_500s_counts_what_pytest_counts(tmp_path):
-    server = start_emulator(
-        "--client", f"reporter:{SECRET}:ORG_ADMIN:{TENANT}", "--transition-delay", "0", cwd=REPO
+    server = emulator_process(
+        "--client", f"reporter:{SECRET}:ORG_ADMIN:{TENANT}", "--transition-delay", "0"
     )
     proxy = RecordingProxy(server.base_url)
 
@@ -32,13 +29,10 @@ def test_a_run_against_a_server_injecting_500s_counts_what_pytest_counts(tmp_pat
     try:
         with proxy.serving():
             run = run_suite(
-                tmp_path,
-                "--target",
-                proxy.base_url,
-                "--rate-limit",
-                "off",
-                "-k",
-                "unknown_ids or 401 or collections or walkthrough",
+                *WHOLE_SUITE,
+                *("--target", proxy.base_url, "--rate-limit", "off"),
+                *("-k", "unknown_ids or 401 or collections or walkthrough"),
+                report_dir=tmp_path,
                 env={"SAIL_CLIENT_ID": "reporter", "SAIL_CLIENT_SECRET": SECRET},
             )
     finally:

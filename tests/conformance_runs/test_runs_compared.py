@@ -3,24 +3,16 @@ report no change, and a diff against a broken server names the broken rule by it
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
-from conformance_process import REPO
-
 from conformance.rules import RULES
-from emulator.process import READY
 from reports.__main__ import main as reports_main
 from reports.diff import compare_runs
 from reports.diff_text import format_markdown
 from reports.results_json import load_results
-from tests.conformance_runs.suite_run import SuiteRun, run_suite
+from tests.harness import CLIENT_CREDENTIALS, WHOLE_SUITE, SuiteRun, run_suite, served
 
-CLIENT = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 SEED = "20261129"
 # Schemathesis on a few operations and the collection checks: enough generated input for a
 # change of seed to show, small enough to run twice. (The stateful links are left out: whether
@@ -37,7 +29,9 @@ def test_two_seeded_clean_runs_report_no_change(tmp_path, capsys):
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(
             pool.map(
-                lambda name: run_suite(tmp_path / name, "--seed", SEED, "-k", SEEDED_SUBSET),
+                lambda name: run_suite(
+                    *WHOLE_SUITE, "--seed", SEED, "-k", SEEDED_SUBSET, report_dir=tmp_path / name
+                ),
                 ("before", "after"),
             )
         )
@@ -52,43 +46,17 @@ def test_two_seeded_clean_runs_report_no_change(tmp_path, capsys):
     assert err == ""
 
 
-@contextmanager
-def served(program: list[str]) -> Iterator[str]:
-    """An emulator started with `program` (a script or `-m emulator`), its base URL."""
-    process = subprocess.Popen(
-        [sys.executable, *program, "--port", "0", "--transition-delay", "0.05"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=REPO,
-    )
-    try:
-        first = process.stdout.readline()
-        assert first.startswith(READY), first
-        yield first.removeprefix(READY).strip()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def test_a_diff_against_a_broken_server_names_the_broken_rule(tmp_path: Path, capsys):
     broken_launcher = str(Path(__file__).with_name("deadline_ignoring_emulator.py"))
 
     def run_against(name: str, program: list[str]) -> SuiteRun:
-        with served(program) as base_url:
+        with served("--transition-delay", "0.05", program=program) as base_url:
             return run_suite(
-                tmp_path / name,
-                "--target",
-                base_url,
-                "--rate-limit",
-                "off",
-                "--profile",
-                "ci",
-                "--seed",
-                SEED,
-                "-k",
-                "lifecycle_walkthrough",
-                env=CLIENT,
+                *WHOLE_SUITE,
+                *("--target", base_url, "--rate-limit", "off", "--profile", "ci"),
+                *("--seed", SEED, "-k", "lifecycle_walkthrough"),
+                report_dir=tmp_path / name,
+                env=CLIENT_CREDENTIALS,
             )
 
     with ThreadPoolExecutor(max_workers=2) as pool:  # side by side, each with its server

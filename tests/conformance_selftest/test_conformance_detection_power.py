@@ -17,12 +17,42 @@ The table of every mutation is in README.md beside this file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 from mutation_kit import Catch, Mutation
 from mutation_registry import MUTATIONS
-from suite_runs import SuiteRun, run_suite, served
+
+from tests.harness import (
+    AS_A_TENANT,
+    GUEST_CREDENTIALS,
+    LIMITED_CLIENT,
+    Verdicts,
+    run_suite,
+    served,
+)
+
+LAUNCHER = Path(__file__).with_name("broken_emulator.py")
+
+
+def serving(mutation: str | None, log: Path, control_api: bool = False) -> AbstractContextManager:
+    """The base URL of an emulator, `mutation` applied (None: the real `python -m emulator`),
+    without its control API unless `control_api`, with the limited client a tenant admin
+    would provide for the 403 checks."""
+    program = ("-m", "emulator") if mutation is None else (str(LAUNCHER), "--mutation", mutation)
+    hidden = () if control_api else ("--no-control-api",)
+    options = ("--client", LIMITED_CLIENT, "--transition-delay", "0.05", *hidden)
+    return served(*options, program=program, log=log)
+
+
+def judged(base_url: str, node_ids: Sequence[str], workdir: Path, *options: str) -> Verdicts:
+    """Run exactly `node_ids` against `base_url` as a tenant admin; the run's verdicts."""
+    # -x: the first failure is the verdict; later tests would only spend time.
+    arguments = (*node_ids, "--target", base_url, *AS_A_TENANT, "-x", *options)
+    run = run_suite(*arguments, report_dir=workdir, env=GUEST_CREDENTIALS, timeout=300)
+    return run.verdicts()
 
 
 def test_every_catch_is_a_rule_or_a_check_the_suite_records() -> None:
@@ -61,9 +91,9 @@ WITH_CONTROL_API = [m for m in MUTATIONS.values() if m.needs_control_api]
 def test_the_intact_emulator_passes_every_selected_test(
     control_api: bool, mutations: list[Mutation], tmp_path: Path
 ) -> None:
-    with served(None, tmp_path / "emulator.log", control_api=control_api) as base_url:
+    with serving(None, tmp_path / "emulator.log", control_api=control_api) as base_url:
         # --strict: the strict-only catches must pass too on the intact emulator.
-        run = run_suite(base_url, _selection(mutations), tmp_path / "suite", "--strict")
+        run = judged(base_url, _selection(mutations), tmp_path / "suite", "--strict")
     assert run.tests and not run.not_passed(), _explain(run)
     for mutation in mutations:
         record = run.record(mutation.caught_by.key)
@@ -99,21 +129,21 @@ def _params() -> list:
 def test_the_breakage_is_caught_by_the_rule_meant_to_catch_it(name: str, tmp_path: Path) -> None:
     mutation = MUTATIONS[name]
     if mutation.needs_control_api:
-        with served(name, tmp_path / "tenant.log") as base_url:
-            as_tenant = run_suite(base_url, mutation.selection, tmp_path / "tenant")
+        with serving(name, tmp_path / "tenant.log") as base_url:
+            as_tenant = judged(base_url, mutation.selection, tmp_path / "tenant")
         _assert_reported_unchecked(mutation, as_tenant)
-    with served(name, tmp_path / "emulator.log", bool(mutation.needs_control_api)) as base_url:
+    with serving(name, tmp_path / "emulator.log", bool(mutation.needs_control_api)) as base_url:
         if mutation.strict_only:
-            lenient = run_suite(base_url, mutation.selection, tmp_path / "lenient")
+            lenient = judged(base_url, mutation.selection, tmp_path / "lenient")
             record = lenient.record(mutation.caught_by.key)
             assert record is None or record.outcome != "fail", (
                 f"{name} must be caught only with {mutation.extra_args}: {record}"
             )
-        run = run_suite(base_url, mutation.selection, tmp_path / "suite", *mutation.extra_args)
+        run = judged(base_url, mutation.selection, tmp_path / "suite", *mutation.extra_args)
     _assert_caught(mutation, run)
 
 
-def _assert_caught(mutation: Mutation, run: SuiteRun) -> None:
+def _assert_caught(mutation: Mutation, run: Verdicts) -> None:
     catch: Catch = mutation.caught_by
     record = run.record(catch.key)
     assert record is not None and record.outcome == "fail", (
@@ -131,7 +161,7 @@ def _assert_caught(mutation: Mutation, run: SuiteRun) -> None:
         assert any(quoted in t.get("message", "") for t in run.tests), _explain(run)
 
 
-def _assert_reported_unchecked(mutation: Mutation, run: SuiteRun) -> None:
+def _assert_reported_unchecked(mutation: Mutation, run: Verdicts) -> None:
     """As a tenant the rule cannot be checked: the run must say so, and not claim a pass."""
     record = run.record(mutation.caught_by.key)
     assert record is not None and record.outcome in ("skip", "not-run") and record.reason, (
@@ -141,7 +171,7 @@ def _assert_reported_unchecked(mutation: Mutation, run: SuiteRun) -> None:
     )
 
 
-def _explain(run: SuiteRun) -> str:
+def _explain(run: Verdicts) -> str:
     lines = [f"{t['nodeid']}: {t['outcome']}\n{t.get('message', '')[:1500]}" for t in run.tests]
     failed = [
         f"{key}: {r.outcome} {r.reason[:300]}"

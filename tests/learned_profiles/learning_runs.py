@@ -10,15 +10,12 @@ tests check that neither reaches the observations or the profile.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
-from conformance_process import REPO, run_conformance
 
 from emulator.control_client import fetch_token
-from emulator.process import start_emulator
+from tests.harness import AS_A_TENANT, run_suite
 
 DRIFT_LAUNCHER = Path(__file__).with_name("drift_emulator.py")
 CLIENT = ("learner", "Zq7-distinctive-Secret-4411")
@@ -49,26 +46,6 @@ SELECTION = (
     "conformance/test_collections.py::test_slim_is_the_default_and_full_adds_the_campaign_fields",
     "conformance/test_campaign_lifecycle.py::test_documented_lifecycle_walkthrough",
 )
-SUITE_OPTIONS = (
-    "--profile",
-    "tenant",
-    "--rate-limit",
-    "off",
-    "--hypothesis-seed=4",
-    "-p",
-    "no:cacheprovider",
-    "-p",
-    "no:campaigns_emulator",
-    "--assert=plain",
-    "-q",
-)
-
-
-@contextmanager
-def served(program: list[str], *options: str, log: Path) -> Iterator[str]:
-    """The base URL of `python <program> <EMULATOR_OPTIONS> <options>`, stopped afterwards."""
-    with start_emulator(*EMULATOR_OPTIONS, *options, program=program, cwd=REPO, log=log) as server:
-        yield server.base_url
 
 
 def seed_foreign_objects(base_url: str) -> list[str]:
@@ -87,12 +64,10 @@ def seed_foreign_objects(base_url: str) -> list[str]:
     return ids
 
 
-def run_suite(base_url: str, workdir: Path) -> Path:
-    """Run SELECTION against `base_url`; the run's results.json."""
-    arguments = [*SELECTION, "--target", base_url, *SUITE_OPTIONS]
-    process, folder = run_conformance(arguments, workdir / "reports", CREDENTIALS, timeout=300)
-    (workdir / "pytest.out").write_text(process.stdout + process.stderr)
-    return folder / "results.json"
+def learn_from(base_url: str, workdir: Path) -> Path:
+    """Run SELECTION against `base_url` as a tenant admin; the run's results.json."""
+    arguments = (*SELECTION, "--target", base_url, *AS_A_TENANT)
+    return run_suite(*arguments, report_dir=workdir, env=CREDENTIALS, timeout=300).results
 
 
 def load(path: Path) -> dict:

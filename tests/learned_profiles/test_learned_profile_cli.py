@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from learning_runs import REPO
 
-from emulator.process import start_emulator
+from tests.harness import REPO, emulator_process
 
 pytest_plugins = ["pytester"]
 
@@ -68,7 +67,7 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(command, bad_files):
 
 
 def test_the_control_api_switches_one_tenant_and_refuses_what_is_not_a_run(runs):
-    emulator = start_emulator()
+    emulator = emulator_process()
     try:
         control = f"{emulator.base_url}/emulator/tenants/default"
         refused = requests.put(f"{control}/like", json={"schema_version": 2}, timeout=10)

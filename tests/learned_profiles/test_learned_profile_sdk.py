@@ -14,14 +14,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from learning_runs import DRIFT_LAUNCHER, REPO
+from learning_runs import DRIFT_LAUNCHER
+
+from emulator.pytest_plugin import EmulatorServer, Seeder, Tenant, new_tenant, start_server
+from tests.harness import REPO, emulator_process
+
+# The vendor's SDK is the `sdk` extra: without it these tests skip, saying so.
+pytest.importorskip("sailpoint", reason="the vendor SDK is not installed (pip install '.[sdk]')")
 from sailpoint.configuration import Configuration
 from sailpoint.v3.api.certification_campaigns_api import CertificationCampaignsApi
 from sailpoint.v3.api_client import ApiClient
 from sailpoint.v3.models.campaign import Campaign
-
-from emulator.process import start_emulator
-from emulator.pytest_plugin import EmulatorServer, Seeder, Tenant, new_tenant, start_server
 
 sys.path.insert(0, str(REPO / "examples" / "campaign_closer"))
 from campaign_closer import close_overdue
@@ -32,9 +35,7 @@ PUBLISHED = ("--answers", "published")
 @contextmanager
 def drifted_server() -> Iterator[EmulatorServer]:
     """The drifted emulator with its control API (the example's tests seed through it)."""
-    started = start_emulator(
-        "--transition-delay", "0", *PUBLISHED, program=[str(DRIFT_LAUNCHER)], cwd=REPO
-    )
+    started = emulator_process("--transition-delay", "0", *PUBLISHED, program=[str(DRIFT_LAUNCHER)])
     with EmulatorServer(started.base_url, started.process) as server:
         yield server
 
