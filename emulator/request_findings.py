@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -144,14 +144,16 @@ def undeclared_members(operation_id: str, document: Any) -> list[Finding]:
     schema = _request_schema(operation_id)
     if schema is None:
         return []
-    found = list(_undeclared(schema, document, ""))
+    found = list(spec.undeclared_members(schema, document))
     target = _patch_target(operation_id)
     if target is not None and isinstance(document, list):
         for operation in document:
             if isinstance(operation, dict) and isinstance(operation.get("path"), str):
                 member_schema = _schema_at(target, operation["path"])
                 if member_schema is not None and "value" in operation:
-                    found += _undeclared(member_schema, operation["value"], operation["path"])
+                    found += spec.undeclared_members(
+                        member_schema, operation["value"], operation["path"]
+                    )
     return [
         Finding(
             VIOLATION,
@@ -161,36 +163,6 @@ def undeclared_members(operation_id: str, document: Any) -> list[Finding]:
         )
         for where, name, declared in found
     ]
-
-
-def _undeclared(schema: Any, value: Any, where: str) -> Iterator[tuple[str, str, list[str]]]:
-    """(location, member, the declared names there) for each undeclared member."""
-    schema = spec.deref(schema)
-    if isinstance(value, list):
-        items = schema.get("items")
-        if items is not None:
-            for item in value:
-                yield from _undeclared(items, item, f"{where}[]")
-        return
-    if not isinstance(value, dict):
-        return
-    declared = spec.declared_properties(schema)
-    if declared is None:
-        return  # a free-form object: every member is allowed
-    for name, member in value.items():
-        location = _join(where, name)
-        if name in declared:
-            yield from _undeclared(declared[name], member, location)
-        else:
-            yield location, name, sorted(declared)
-
-
-def _join(where: str, name: str) -> str:
-    """A member's location: `campaign.name` in a body, `/campaign/name` inside a JSON Patch
-    value (the operation's path, then the member)."""
-    if where.startswith("/"):
-        return f"{where}/{name}"
-    return f"{where}.{name}" if where else name
 
 
 def _did_you_mean(name: str, declared: Iterable[str]) -> str:

@@ -189,6 +189,34 @@ def declared_properties(schema: dict[str, Any]) -> dict[str, Any] | None:
     return declared
 
 
+def undeclared_members(
+    schema: dict[str, Any], value: Any, where: str = ""
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(location, member, the names declared there) for every member of `value`, at any
+    depth, that `schema` does not declare. Locations read `campaign.name` (`[]` for an array's
+    items), or `/campaign/name` below a `where` that is a JSON Pointer."""
+    schema = deref(schema)
+    if isinstance(value, list):
+        if "items" in schema:
+            for item in value:
+                yield from undeclared_members(schema["items"], item, f"{where}[]")
+        return
+    if not isinstance(value, dict):
+        return
+    declared = declared_properties(schema)
+    if declared is None:
+        return  # a free-form object: every member is allowed
+    for name, member in value.items():
+        if where.startswith("/"):
+            location = f"{where}/{name}"
+        else:
+            location = f"{where}.{name}" if where else name
+        if name in declared:
+            yield from undeclared_members(declared[name], member, location)
+        else:
+            yield location, name, sorted(declared)
+
+
 def operations(
     answers: Answers = "documented", *, neighbours: bool = False
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
