@@ -1,5 +1,6 @@
 """Every answer the target gives, read for what it says about the target (not a verdict):
-status code, undocumented members, enum values outside the documented set, header facts.
+status code, the server's time to answer, undocumented members, enum values outside the
+documented set, header facts; and which source each known drift item follows.
 
 The guest session's observer calls `observe_response` for every response; the facts go into
 the running test's tally (`reports.behaviour`) and end up in results.json. Example values are
@@ -13,7 +14,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import spec
+from conformance.tally import current_tally
 from reports.behaviour import ENUM_CONSTANT, is_member_name, placeholder, retry_after_format
+from spec import routes
 
 # A response body is walked to this depth at most (the spec's deepest schema is far less).
 MAX_DEPTH = 12
@@ -26,6 +29,14 @@ def observe_response(
     status = int(response.status_code)
     codes = behaviour["status_counts"].setdefault(operation_id, {})
     codes[str(status)] = codes.get(str(status), 0) + 1
+    if status >= 500:
+        current_tally().saw_server_error(response)
+    # The guest transport's measure of the answered attempt alone (requests' `elapsed` also
+    # holds the throttle's waits and the retries).
+    elapsed = getattr(response, "server_elapsed", None)
+    if elapsed is not None:
+        server_ms = behaviour["server_ms"].setdefault(operation_id, [])
+        server_ms.append(round(elapsed.total_seconds() * 1000, 1))
     _headers(behaviour, operation_id, request, response)
     schema = _response_schema(operation_id, status)
     if schema is None:
@@ -47,6 +58,26 @@ def observe_response(
             behaviour[kind][key]["count"] += 1
         else:
             behaviour[kind][key] = {**item, "count": 1}
+
+
+def observe_drift(
+    behaviour: dict[str, Any],
+    item: str,
+    follows: str,
+    documents: str,
+    published: str,
+    response: Any,
+) -> None:
+    """Which source the target followed for one known drift item, as data the diff reads
+    (reports.behaviour.DriftFinding)."""
+    request = response.request
+    behaviour["drift"][item] = {
+        "follows": follows,
+        "documents": documents,
+        "published": published,
+        "status": int(response.status_code),
+        "operation_id": routes.operation_id(str(request.method), str(request.url)),
+    }
 
 
 def _headers(behaviour: dict[str, Any], operation_id: str, request: Any, response: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.openapi_checks import CHECKS, unknown_checks
 from conformance.plugins import keys
 from conformance.rules import RULES, RuleBreach
@@ -23,6 +24,7 @@ from reports.behaviour import TargetBehaviour, merge_behaviour_data, new_behavio
 from reports.model import (
     TEST_OUTCOMES,
     CheckRecord,
+    Completion,
     Exchange,
     Observed,
     StoppedBy,
@@ -58,6 +60,7 @@ class RunCollector:
     statuses: dict[str, set[int]] = field(default_factory=dict)
     undocumented: dict[str, set[str]] = field(default_factory=dict)
     behaviour: dict[str, Any] = field(default_factory=new_behaviour_data)
+    finished: set[str] = field(default_factory=set)  # tests that ran to their teardown
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         for item in items:
@@ -94,6 +97,9 @@ class RunCollector:
             "operation": _operation_param(item),
             "tally": tally.to_data(),
             "breach": None,
+            "error": call.excinfo.typename if call.excinfo is not None else None,
+            "outage": call.excinfo is not None
+            and call.excinfo.errisinstance(TargetStoppedAnswering),
         }
         if call.excinfo is not None and isinstance(call.excinfo.value, RuleBreach):
             breach = call.excinfo.value
@@ -108,6 +114,8 @@ class RunCollector:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if hasattr(self.config, "workerinput"):
             return
+        if report.when == "teardown":
+            self.finished.add(report.nodeid)
         category = self._category(report)
         if category in TEST_OUTCOMES:
             self.tests.append(
@@ -144,7 +152,7 @@ class RunCollector:
             self.undocumented.setdefault(operation, set()).update(pointers)
         merge_behaviour_data(self.behaviour, tally["behaviour"])
         breach = data["breach"]
-        stopped = _stopped(report, category, _cause(breach, data["tally"]["checks"]))
+        stopped = _stopped(report, category, _cause(data))
         duration = report.duration * 1000
         for rule_id in dict.fromkeys([*data["rules"], *tally["rules"]]):
             exercised = tally["rules"].get(rule_id, 0)
@@ -180,6 +188,14 @@ class RunCollector:
                     )
                 part.test, part.duration_ms = report.nodeid, duration
                 self.check_parts.setdefault((operation, name), []).append(part)
+        # Every 5xx the test received fails not_a_server_error for its operation, whichever
+        # part of the test sent the request (a walkthrough's call, a guard's look-up).
+        for operation, seen in tally["server_errors"].items():
+            exchange = seen["exchange"]
+            did = f"answered {exchange['status_code']} to {exchange['method']} {exchange['url']}"
+            part = _Part("fail", seen["count"], seen["count"], did, exchange)
+            part.test, part.duration_ms = report.nodeid, duration
+            self.check_parts.setdefault((operation, "not_a_server_error"), []).append(part)
 
     # --- the result ----------------------------------------------------------------------
     def records(self) -> list[CheckRecord]:
@@ -208,6 +224,28 @@ class RunCollector:
 
     def target_behaviour(self) -> TargetBehaviour:
         return TargetBehaviour.from_data(self.behaviour)
+
+    def completion(self, session: pytest.Session, target_stopped: str | None) -> Completion:
+        """Whether the session ran every test it collected; if not, why (`target_stopped`:
+        the outage's line, when the target stopped answering)."""
+        collected, run = session.testscollected, len(self.finished)
+        collect_errors = [t for t in self.tests if t.phase == "collect"]
+        if target_stopped:
+            stopped, detail = "target-stopped-answering", target_stopped
+        elif session.shouldfail:
+            stopped, detail = "maxfail", str(session.shouldfail)
+        elif collect_errors:
+            detail = f"{collect_errors[0].nodeid} could not be collected"
+            stopped = "collection-error"
+        elif session.exitstatus == pytest.ExitCode.INTERRUPTED:
+            stopped, detail = "interrupted", "interrupted (Ctrl-C)"
+        elif session.exitstatus == pytest.ExitCode.INTERNAL_ERROR:
+            stopped, detail = "internal-error", "pytest stopped on an internal error"
+        elif run < collected:
+            stopped, detail = "interrupted", str(session.shouldstop or "stopped early")
+        else:
+            return Completion(tests_collected=collected, tests_run=run)
+        return Completion(False, stopped, detail, collected, run)
 
     def failed_so_far(self) -> int:
         return sum(test.outcome in ("failed", "error") for test in self.tests)
@@ -251,17 +289,38 @@ def _unexercised_reason(rule_id: str, data: dict) -> str:
     return "declared but never exercised in this test"
 
 
-def _cause(breach: dict | None, judged: dict) -> dict[str, Any] | None:
-    """What stopped a failed test, as `reports.model.StoppedBy` data: the rule it found broken,
-    else the first check that failed; None when neither (the test broke for another reason)."""
+def _cause(data: dict) -> dict[str, Any] | None:
+    """What stopped a failed test, as `reports.model.StoppedBy` data: a 5xx it received (the
+    answer its breach or failing check was decided on, else any it received), the rule it
+    found broken, the first check that failed, the target that stopped answering, or the
+    error's type; None for a test that did not fail."""
+    if data["error"] is None:
+        return None
+    breach, tally = data["breach"], data["tally"]
+    failing = [
+        {"kind": "check", "id": name, "exchange": check["exchange"] or {}, "operation": op}
+        for op, checks in tally["checks"].items()
+        for name, check in checks.items()
+        if check["failures"]
+    ]
     if breach is not None:
         exchange = breach["exchange"] or {}
-        return {"kind": "rule", "id": breach["rule"], "operation_id": exchange.get("operation_id")}
-    for operation, checks in judged.items():
-        for name, check in checks.items():
-            if check["failures"]:
-                return {"kind": "check", "id": name, "operation_id": operation or None}
-    return None
+        decided = {"kind": "rule", "id": breach["rule"], "exchange": exchange}
+        decided["operation"] = exchange.get("operation_id")
+    else:
+        decided = failing[0] if failing else None
+    if decided is not None and (decided["exchange"].get("status_code") or 0) >= 500:
+        status = decided["exchange"]["status_code"]
+        return {"kind": "server-error", "id": str(status), "operation_id": decided["operation"]}
+    if data["outage"]:
+        return {"kind": "outage", "id": "target stopped answering", "operation_id": None}
+    if decided is None and tally["server_errors"]:
+        operation, seen = next(iter(tally["server_errors"].items()))
+        status = str(seen["exchange"]["status_code"])
+        return {"kind": "server-error", "id": status, "operation_id": operation or None}
+    if decided is not None:
+        return {"kind": decided["kind"], "id": decided["id"], "operation_id": decided["operation"]}
+    return {"kind": "error", "id": data["error"], "operation_id": None}
 
 
 def _stopped(report: pytest.TestReport, category: str, cause: dict[str, Any] | None):
@@ -275,8 +334,8 @@ def _stopped(report: pytest.TestReport, category: str, cause: dict[str, Any] | N
     reason = f"the test stopped ({_message(report).splitlines()[0] if _message(report) else ''})"
 
     def verdict(exercised: int) -> _Part:
-        if cause is None:
-            return _Part("error", exercised, reason=reason)
+        if cause is None or cause["kind"] not in ("rule", "check"):  # the test broke
+            return _Part("error", exercised, reason=reason, stopped_by=cause)
         if exercised:  # what ran before the breach stands
             return _Part("pass", exercised)
         failed = f"{cause['kind']} {cause['id']} failed"

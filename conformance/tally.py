@@ -39,6 +39,9 @@ class TestTally:
     undocumented: dict[str, set[str]] = field(default_factory=dict)  # op -> JSON pointers
     # What the target did (reports.behaviour): status counts, members, enum values, headers.
     behaviour: dict[str, Any] = field(default_factory=new_behaviour_data)
+    # op -> {"count": 5xx answers, "exchange": the first, as data}: each is a failure of
+    # not_a_server_error, whichever part of the test received it.
+    server_errors: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def exercise(self, rule_id: str) -> None:
         self.rules[rule_id] = self.rules.get(rule_id, 0) + 1
@@ -52,6 +55,13 @@ class TestTally:
     def saw_undocumented(self, operation_id: str, pointer: str) -> None:
         self.undocumented.setdefault(operation_id, set()).add(pointer)
 
+    def saw_server_error(self, response: Any) -> None:
+        exchange = Exchange.from_response(response)
+        seen = self.server_errors.setdefault(
+            exchange.operation_id or "", {"count": 0, "exchange": asdict(exchange)}
+        )
+        seen["count"] += 1
+
     def to_data(self) -> dict[str, Any]:
         return {
             "rules": dict(self.rules),
@@ -62,6 +72,7 @@ class TestTally:
             "statuses": {op: sorted(codes) for op, codes in self.statuses.items()},
             "undocumented": {op: sorted(found) for op, found in self.undocumented.items()},
             "behaviour": self.behaviour,
+            "server_errors": self.server_errors,
         }
 
 

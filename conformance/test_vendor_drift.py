@@ -15,16 +15,24 @@ from typing import Any
 import pytest
 import requests
 
+from conformance.observations import observe_drift
 from conformance.suite_api import SuiteApi
+from conformance.tally import current_tally
 
 
-def follows(item: str, documents: str, published: str, did: str, source: str | None) -> None:
-    """Report which source the target followed for one drift item."""
+def follows(
+    item: str, documents: str, published: str, response: requests.Response, source: str | None
+) -> None:
+    """Report which source the target followed for one drift item (also as data for the
+    diff of two runs)."""
+    observe_drift(
+        current_tally().behaviour, item, source or "neither", documents, published, response
+    )
     if source == "documents":
         return
     finding = (
         f"{item}: the documents say {documents}; the vendor's published description says "
-        f"{published}. The target did: {did}"
+        f"{published}. The target did: {did(response)}"
     )
     if source == "published":
         pytest.xfail(f"follows the published description. {finding}")
@@ -66,7 +74,7 @@ def test_drift_create_campaign_answers_200_or_202(suite_api: SuiteApi, writable)
         "createCampaign's success status (known drift 9)",
         "200 with the Campaign",
         "202 with the Campaign",
-        did(response),
+        response,
         source,
     )
 
@@ -92,7 +100,7 @@ def test_drift_machine_account_is_a_campaign_type(suite_api: SuiteApi, writable)
         "MACHINE_ACCOUNT as a campaign type (known drift 1)",
         "400 naming `type` (not a documented type)",
         "the campaign is created",
-        did(response),
+        response,
         source,
     )
 
@@ -121,6 +129,6 @@ def test_drift_schedule_members_the_vendor_marks_nullable(suite_api: SuiteApi, w
         "null Schedule.months, interval and expiration",
         "nothing (they are silent; the spec allows null as the vendor does)",
         "null is allowed (what the SDK sends for an unset member)",
-        did(response),
+        response,
         "documents" if response.status_code == 204 else None,
     )

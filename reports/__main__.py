@@ -1,5 +1,9 @@
-"""`python -m reports diff BEFORE.json AFTER.json`: what changed between two runs.
-`python -m reports profile RESULTS.json`: what an emulator `--like` that run would change.
+"""`python -m reports diff BEFORE AFTER`: what changed between two runs.
+`python -m reports profile RESULTS`: what an emulator `--like` that run would change.
+
+A run is named by its results.json, its run folder, or a report folder holding several runs
+(the latest is taken, and the output says which). A run that did not complete is refused
+unless `--allow-incomplete`.
 
 Exit status: 0 nothing regressed, 1 something regressed, 2 the command could not run (missing
 or unreadable file, not a results file, bad option). Errors are one line on stderr: this runs
@@ -11,12 +15,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import NoReturn, TypeVar
 
 from reports.diff import DEFAULT_SLOWDOWN_FACTOR, compare_runs, format_json
 from reports.diff_text import format_markdown, format_text
-from reports.results_json import ResultsFileError, load_results
+from reports.results_json import ResultsFileError
+from reports.run_inputs import FoundRun, UnreadableRun, all_runs, latest_run, refuse_incomplete
 from spec.learned_profile import ProfileSourceError, describe, load_profile
 
 PROG = "python -m reports"
@@ -55,15 +59,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare two results.json files; exit 1 when anything regressed",
         description="Compare two results.json files (before and after); exit 1 on regressions.",
     )
-    diff.add_argument("before", metavar="BEFORE.json")
-    diff.add_argument("after", metavar="AFTER.json")
+    diff.add_argument(
+        "before",
+        metavar="BEFORE",
+        help="a results.json, a run folder or a report folder (its latest run)",
+    )
+    diff.add_argument("after", metavar="AFTER", help="the same, after")
+    diff.add_argument(
+        "--also-before",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="more runs of the before side (repeatable; a report folder adds every run in it): "
+        "a record whose outcome differs among them is flaky, not a change",
+    )
+    diff.add_argument(
+        "--fail-on-slower",
+        action="store_true",
+        help="exit 1 when an operation's server time got slower, too",
+    )
+    diff.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="compare a run that did not complete (what it did not reach is not compared)",
+    )
     diff.add_argument("--format", choices=sorted(FORMATTERS), default="text")
     diff.add_argument(
         "--slowdown-factor",
         type=_slowdown_factor,
         default=DEFAULT_SLOWDOWN_FACTOR,
-        help="an operation whose median duration grew by more than this factor (and by at "
-        "least 50 ms) is a regression (default: %(default)s)",
+        help="an operation whose server time per request grew by more than this factor (median "
+        "and 90th percentile, at least 50 ms, by a rank test) is slower (default: %(default)s)",
     )
     diff.add_argument(
         "--report-link",
@@ -76,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print, in plain words, what the emulator profile learned from a run "
         "changes compared with the documents, and the observation behind each change.",
     )
-    profile.add_argument("results", metavar="RESULTS.json")
+    profile.add_argument("results", metavar="RESULTS", help="a results.json or a run folder")
+    profile.add_argument(
+        "--allow-incomplete", action="store_true", help="learn from a run that did not complete"
+    )
     return parser
 
 
@@ -84,9 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     try:
         if arguments.command == "profile":
-            return _profile(arguments.results)
+            return _profile(arguments.results, arguments.allow_incomplete)
         return _diff(arguments)
-    except UnreadableFile as error:
+    except (UnreadableFile, UnreadableRun) as error:
         return _fail(str(error))
 
 
@@ -102,22 +131,52 @@ def _read(load: Callable[[str], T], path: str) -> T:
 
 
 def _diff(arguments: argparse.Namespace) -> int:
-    before = _read(load_results, arguments.before)
-    after = _read(load_results, arguments.after)
+    before = _chosen(latest_run(arguments.before, "before"), "before")
+    after = _chosen(latest_run(arguments.after, "after"), "after")
+    befores = {before.result.metadata.run_id: before}
+    for path in arguments.also_before:
+        for run in all_runs(path, "before"):
+            befores.setdefault(run.result.metadata.run_id, run)
+    for side, run in [*(("before", run) for run in befores.values()), ("after", after)]:
+        if arguments.allow_incomplete:
+            if not run.result.metadata.completion.completed:
+                headline = run.result.metadata.completion.headline()
+                _warn(f"{side}: {run.path}: {headline}; what it did not reach is not compared")
+        else:
+            refuse_incomplete(run, side)
     link = arguments.report_link
     if link is None:
-        beside = Path(arguments.after).with_name("report.html")
+        beside = after.path.with_name("report.html")
         link = str(beside) if beside.exists() else ""
-    diff = compare_runs(before, after, slowdown_factor=arguments.slowdown_factor, report_link=link)
+    diff = compare_runs(
+        [run.result for run in befores.values()],
+        after.result,
+        slowdown_factor=arguments.slowdown_factor,
+        report_link=link,
+        fail_on_slower=arguments.fail_on_slower,
+    )
     for warning in diff.warnings():
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+        _warn(warning)
     print(FORMATTERS[arguments.format](diff))
     return EXIT_REGRESSED if diff.regressed else EXIT_OK
 
 
-def _profile(path: str) -> int:
-    print(describe(_read(load_profile, path)))
+def _chosen(run: FoundRun, side: str) -> FoundRun:
+    if run.among > 1:
+        _warn(f"{side}: {run.path} (the latest of {run.among} runs)")
+    return run
+
+
+def _profile(path: str, allow_incomplete: bool) -> int:
+    run = _chosen(latest_run(path, "results"), "results")
+    if not allow_incomplete:
+        refuse_incomplete(run, "results")
+    print(describe(_read(lambda p: load_profile(p, allow_incomplete=True), str(run.path))))
     return EXIT_OK
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
 def _fail(message: str) -> int:

@@ -98,6 +98,11 @@ def new_behaviour_data() -> dict[str, Any]:
         "retry_after": {},  # format -> count
         # operation id -> {requested_present, requested_absent, unrequested_present} -> count
         "total_count": {},
+        # operation id -> ms from sending each request to its answer's headers (requests'
+        # `elapsed` of the attempt that was answered: no throttle wait, retry or token fetch)
+        "server_ms": {},
+        # known drift item -> {follows: documents|published|neither, status, operation_id}
+        "drift": {},
     }
 
 
@@ -118,6 +123,9 @@ def merge_behaviour_data(into: dict[str, Any], part: dict[str, Any]) -> None:
         held = into["total_count"].setdefault(operation, {})
         for fact, count in facts.items():
             held[fact] = held.get(fact, 0) + count
+    for operation, samples in part["server_ms"].items():
+        into["server_ms"].setdefault(operation, []).extend(samples)
+    into["drift"].update(part["drift"])
 
 
 # --- as the run keeps it -------------------------------------------------------------------
@@ -146,12 +154,27 @@ class EnumValueSeen:
 
 
 @dataclass(frozen=True)
+class DriftFinding:
+    """Which source the target followed for one known drift item (conformance/
+    test_vendor_drift.py): the documents, the vendor's published description, or neither;
+    what each says, and the status it answered."""
+
+    follows: str  # "documents", "published" or "neither"
+    documents: str
+    published: str
+    status: int | None
+    operation_id: str | None = None
+
+
+@dataclass(frozen=True)
 class TargetBehaviour:
     status_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     members: tuple[UndocumentedMember, ...] = ()
     enum_values: tuple[EnumValueSeen, ...] = ()
     retry_after: dict[str, int] = field(default_factory=dict)
     total_count: dict[str, dict[str, int]] = field(default_factory=dict)
+    server_ms: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    drift: dict[str, DriftFinding] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> TargetBehaviour:
@@ -172,6 +195,8 @@ class TargetBehaviour:
             total_count={
                 op: dict(sorted(f.items())) for op, f in sorted(data["total_count"].items())
             },
+            server_ms={op: tuple(ms) for op, ms in sorted(data["server_ms"].items())},
+            drift={item: DriftFinding(**found) for item, found in sorted(data["drift"].items())},
         )
 
     def to_data(self) -> dict[str, Any]:
@@ -181,6 +206,8 @@ class TargetBehaviour:
             "enum_values": [vars(value).copy() for value in self.enum_values],
             "retry_after_formats": dict(self.retry_after),
             "total_count": {op: dict(facts) for op, facts in self.total_count.items()},
+            "server_ms": {op: list(samples) for op, samples in self.server_ms.items()},
+            "drift": {item: vars(found).copy() for item, found in self.drift.items()},
         }
 
     @classmethod
@@ -191,4 +218,7 @@ class TargetBehaviour:
             enum_values=tuple(EnumValueSeen(**v) for v in data["enum_values"]),
             retry_after=dict(data["retry_after_formats"]),
             total_count={op: dict(f) for op, f in data["total_count"].items()},
+            # Added in version 4: absent from older files.
+            server_ms={op: tuple(ms) for op, ms in data.get("server_ms", {}).items()},
+            drift={item: DriftFinding(**f) for item, f in data.get("drift", {}).items()},
         )

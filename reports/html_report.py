@@ -69,9 +69,12 @@ def _header(result: RunResult) -> str:
         if failing
         else "No check or rule failed."
     )
+    headline = result.metadata.completion.headline()
+    incomplete = f'<p class="incomplete"><strong>{escape(headline)}</strong></p>\n'
     return (
         "<header>\n<h1>Certification Campaigns API conformance</h1>\n"
-        f'<p class="lead">Run <code>{escape(result.metadata.run_id)}</code> against the '
+        + (incomplete if headline else "")
+        + f'<p class="lead">Run <code>{escape(result.metadata.run_id)}</code> against the '
         f"{escape(result.metadata.target_kind)} at <code>{escape(result.metadata.target_url)}"
         f"</code>.</p>\n<p><strong>pytest counted:</strong> {escape(pytest_line)} "
         "(the summary line of the run).</p>\n"

@@ -17,6 +17,7 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; padding-bottom: .25rem;
   border-bottom: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 1.25rem 0 .25rem; }
 p.lead { color: var(--muted); margin-top: 0; }
+p.incomplete { color: #b00020; font-size: 1.1em; }
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left;
   vertical-align: top; }

@@ -31,10 +31,11 @@ def render_junit_xml(result: RunResult, redactor: Redactor | None = None) -> str
     result = (redactor or default_redactor()).redact_result(result)
     meta = result.metadata
     counts = result.test_counts()
+    headline = meta.completion.headline()  # an incomplete run: one more error, saying why
     totals = {
-        "tests": str(len(result.tests)),
+        "tests": str(len(result.tests) + bool(headline)),
         "failures": str(counts["failed"]),
-        "errors": str(counts["error"]),
+        "errors": str(counts["error"] + bool(headline)),
         "skipped": str(counts["skipped"] + counts["xfailed"]),
         "time": _seconds(meta.duration_s * 1000),
     }
@@ -50,6 +51,11 @@ def render_junit_xml(result: RunResult, redactor: Redactor | None = None) -> str
     for record in result.failures():
         for nodeid in record.tests:
             broken.setdefault(nodeid, []).append(record)
+    if headline:
+        case = ET.SubElement(
+            suite, "testcase", {"classname": SUITE_NAME, "name": "run", "time": "0"}
+        )
+        ET.SubElement(case, "error", {"message": _xml_text(headline)}).text = _xml_text(headline)
     for test in result.tests:
         suite.append(_testcase(test, broken.get(test.nodeid, [])))
     ET.indent(root)

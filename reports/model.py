@@ -45,6 +45,43 @@ TEST_OUTCOMES: tuple[str, ...] = get_args(TestOutcomeName)
 RUN_WIDE = "rules"
 
 
+# Why a run did not complete: the preflight refused the target (nothing ran), the target
+# stopped answering, Ctrl-C, --maxfail / -x, pytest's internal error, or tests that could
+# not be collected.
+StopReason = Literal[
+    "preflight",
+    "target-stopped-answering",
+    "interrupted",
+    "maxfail",
+    "internal-error",
+    "collection-error",
+]
+STOP_REASONS: tuple[str, ...] = get_args(StopReason)
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Whether the run went through every test it collected and, if not, why and how far."""
+
+    completed: bool = True
+    stopped: StopReason | None = None
+    detail: str = ""  # the line that said why, e.g. the outage's
+    tests_collected: int = 0
+    tests_run: int = 0
+
+    def __post_init__(self) -> None:
+        if self.stopped is not None and self.stopped not in STOP_REASONS:
+            raise ValueError(f"stopped must be one of {STOP_REASONS}: {self.stopped!r}")
+
+    def headline(self) -> str:
+        """One line for a report's head; empty for a complete run."""
+        if self.completed:
+            return ""
+        line = f"INCOMPLETE RUN ({self.stopped or 'stopped'}"
+        line += f", {self.tests_run} of {self.tests_collected} tests run)"
+        return f"{line}: {self.detail}" if self.detail else line
+
+
 @dataclass(frozen=True)
 class RunMetadata:
     run_id: str
@@ -60,6 +97,7 @@ class RunMetadata:
     read_only: bool = False
     strict: bool = False
     seed: int | None = None  # hypothesis seed (--seed): runs with the same seed are comparable
+    completion: Completion = field(default_factory=Completion)
 
     def __post_init__(self) -> None:
         if self.target_kind not in TARGET_KINDS:
@@ -106,16 +144,17 @@ class Exchange:
         )
 
 
-# What stopped a test before it decided a record: a documented rule it found broken, or a
-# check that failed.
-StopKind = Literal["rule", "check"]
+# What stopped a test before it decided a record: a documented rule it found broken, a check
+# that failed, a 5xx answer, the target that stopped answering, or another error.
+StopKind = Literal["rule", "check", "server-error", "outage", "error"]
 STOP_KINDS: tuple[str, ...] = get_args(StopKind)
 
 
 @dataclass(frozen=True)
 class StoppedBy:
-    """The cause a record was not decided by its own test: a rule id or a check name, and the
-    operation of the exchange that showed it (None when not known)."""
+    """The cause a record was not decided by its own test: a rule id, a check name, the 5xx
+    status, "target stopped answering" or the error's type, and the operation of the exchange
+    that showed it (None when not known)."""
 
     kind: StopKind
     id: str

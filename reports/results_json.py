@@ -19,9 +19,11 @@ from reports import model
 from reports.behaviour import TargetBehaviour
 from reports.redaction import Redactor, default_redactor
 
-SCHEMA_VERSION = 3
-# Version 3 added `behaviour` (what the target did) to version 2; both are read.
-READABLE_VERSIONS = (2, 3)
+SCHEMA_VERSION = 4
+# Version 3 added `behaviour` (what the target did) to version 2; version 4 says whether the
+# run completed (`run.completion`: a reader of 3 would take a run cut short for a whole one)
+# and adds the server's time per request and the drift findings to `behaviour`. All are read.
+READABLE_VERSIONS = (2, 3, 4)
 SCHEMA_PATH = Path(__file__).with_name("results.schema.json")
 
 
@@ -53,6 +55,7 @@ def results_to_dict(result: model.RunResult) -> dict[str, Any]:
             "read_only": meta.read_only,
             "strict": meta.strict,
             "seed": meta.seed,
+            "completion": dataclasses.asdict(meta.completion),
         },
         "operations": [
             {
@@ -102,6 +105,8 @@ def results_from_dict(document: Any, source: str = "document") -> model.RunResul
     # Later writers may add members; read only the ones this model knows.
     known = {f.name for f in dataclasses.fields(model.RunMetadata)}
     run = {key: value for key, value in document["run"].items() if key in known}
+    if "completion" in run:  # absent before version 4: such a run said nothing of it
+        run["completion"] = model.Completion(**run["completion"])
     return model.RunResult(
         metadata=model.RunMetadata(**run),
         records=[_record_from_dict(record) for record in document["records"]],

@@ -26,8 +26,9 @@ from typing import Any
 
 import spec
 
-# The results file version that records the target's behaviour (version 3 added it).
-LEARNS_FROM_VERSION = 3
+# The results file versions that record the target's behaviour (version 3 added it; version
+# 4 also says whether the run completed).
+LEARNS_FROM_VERSIONS = (3, 4)
 
 
 class ProfileSourceError(ValueError):
@@ -165,25 +166,36 @@ def _header_notes(behaviour: dict[str, Any]) -> list[str]:
     return notes
 
 
-def load_profile(path: Path | str) -> LearnedProfile:
-    """The profile a results file (version 3) teaches. `ProfileSourceError` (one line) for a
-    file that is not one, `OSError` when it cannot be read."""
+def load_profile(path: Path | str, allow_incomplete: bool = False) -> LearnedProfile:
+    """The profile a results file (version 3 or 4) teaches. `ProfileSourceError` (one line)
+    for a file that is not one, or a run cut short (unless `allow_incomplete`), `OSError`
+    when it cannot be read."""
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ProfileSourceError(f"{path}: not JSON ({error.msg} at line {error.lineno})") from None
-    return profile_from_document(document, str(path))
+    return profile_from_document(document, str(path), allow_incomplete)
 
 
-def profile_from_document(document: Any, source: str = "document") -> LearnedProfile:
-    """The profile a parsed results document teaches; `ProfileSourceError` naming `source`."""
+def profile_from_document(
+    document: Any, source: str = "document", allow_incomplete: bool = False
+) -> LearnedProfile:
+    """The profile a parsed results document teaches; `ProfileSourceError` naming `source`.
+    A run that did not complete saw only part of the target: refused unless allowed."""
     if not isinstance(document, dict) or "schema_version" not in document:
         raise ProfileSourceError(f"{source}: not a results file (no schema_version member)")
-    if document["schema_version"] != LEARNS_FROM_VERSION:
+    if document["schema_version"] not in LEARNS_FROM_VERSIONS:
         raise ProfileSourceError(
             f"{source}: results schema_version {document['schema_version']!r} records no "
-            f"observations to learn from (version {LEARNS_FROM_VERSION} does): rerun the suite"
+            f"observations to learn from (versions 3 and 4 do): rerun the suite"
+        )
+    completion = (document.get("run") or {}).get("completion") or {"completed": True}
+    if not allow_incomplete and completion.get("completed") is False:
+        raise ProfileSourceError(
+            f"{source}: the run did not complete ({completion.get('stopped')}: "
+            f"{completion.get('detail')}), so it saw only part of the target: rerun it, or "
+            "allow an incomplete run"
         )
     try:
         run = document["run"]

@@ -6,13 +6,15 @@ out (its Retry-After, holding every sender of the throttle) and sent again; a 50
 sent again after a short backoff; a request that could not even connect is sent again (it
 cannot have had an effect, whatever its method). Transport failures feed the circuit
 breaker, which ends the run when the target stopped answering. The last attempt's answer is
-returned as it is.
+returned as it is, with `server_elapsed`: that attempt's time from sending to the answer's
+headers (requests' own `elapsed` spans this whole method: the throttle's waits, the retries).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import requests
@@ -70,6 +72,7 @@ class GuestTransport(HTTPAdapter):
         """One send through the breaker: the response, or None when no connection was made
         and it may be retried; transport errors are counted, the others raised."""
         self.breaker.before_send()
+        started = time.perf_counter()
         try:
             response = super().send(request, **options)
         except (requests.ConnectionError, requests.Timeout) as error:  # transport, not input
@@ -81,4 +84,5 @@ class GuestTransport(HTTPAdapter):
                 self.breaker.confirm(request.url or self.breaker.base_url, error)
             raise
         self.breaker.answered()
+        response.server_elapsed = timedelta(seconds=time.perf_counter() - started)  # type: ignore[attr-defined]
         return response

@@ -61,6 +61,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         hypothesis_profile=options.profile,
         read_only=options.read_only,
         strict=bool(config.getoption("strict")),
+        completion=collector.completion(session, config.stash.get(keys.TARGET_STOPPED, None)),
         seed=options.seed,
     )
     result = RunResult(

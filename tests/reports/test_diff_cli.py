@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from reports.__main__ import main
-from reports.model import RunResult
+from reports.model import Completion, RunResult
 from reports.results_json import write_results_json
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,8 +67,52 @@ def test_a_missing_file(tmp_path: Path, results_file: str, capsys) -> None:
     assert_one_line_error(code, out, err, f"{missing}: no such file")
 
 
-def test_a_directory_instead_of_a_file(tmp_path: Path, results_file: str, capsys) -> None:
-    assert_one_line_error(*run_main(["diff", results_file, str(tmp_path)], capsys), "cannot read")
+def test_an_error_names_the_side_it_is_about(tmp_path: Path, results_file: str, capsys) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run_main(["diff", results_file, str(empty)], capsys)
+    assert_one_line_error(code, out, err, f"after: {empty}: no results.json in it")
+    code, out, err = run_main(["diff", str(tmp_path / "gone"), results_file], capsys)
+    assert_one_line_error(code, out, err, f"before: {tmp_path / 'gone'}: no such file")
+
+
+def test_a_run_folder_or_a_report_folder_of_runs(
+    sample_run: RunResult, tmp_path: Path, capsys
+) -> None:
+    """As --report-dir leaves them: the latest run of a folder is taken, and the output says
+    which."""
+    for name, started in [
+        ("20260101t0900-a", "2026-01-01T09:00:00+00:00"),
+        ("20260102t0900-b", "2026-01-02T09:00:00+00:00"),
+    ]:
+        run = replace(
+            sample_run, metadata=replace(sample_run.metadata, run_id=name, started_at=started)
+        )
+        (tmp_path / "before" / name).mkdir(parents=True)
+        write_results_json(run, tmp_path / "before" / name / "results.json")
+    code, out, err = run_main(
+        ["diff", str(tmp_path / "before"), str(tmp_path / "before" / "20260101t0900-a")], capsys
+    )
+    assert "before: " in err and "20260102t0900-b/results.json (the latest of 2 runs)" in err
+    assert out.startswith("Run 20260101t0900-a compared with run 20260102t0900-b")
+    assert code == 0
+
+
+def test_an_incomplete_run_is_refused_unless_allowed(
+    sample_run: RunResult, tmp_path: Path, results_file: str, capsys
+) -> None:
+    completion = Completion(
+        False, "target-stopped-answering", "the target stopped answering", 180, 93
+    )
+    cut = replace(sample_run, metadata=replace(sample_run.metadata, completion=completion))
+    cut_file = str(write_results_json(cut, tmp_path / "cut.json"))
+    code, out, err = run_main(["diff", results_file, cut_file], capsys)
+    assert_one_line_error(code, out, err, f"after: {cut_file}: the run did not complete")
+    assert "93 of 180 tests run" in err and "--allow-incomplete" in err
+    code, out, err = run_main(["profile", cut_file], capsys)
+    assert_one_line_error(code, out, err, "the run did not complete")
+    code, out, err = run_main(["diff", results_file, cut_file, "--allow-incomplete"], capsys)
+    assert code == 0 and "INCOMPLETE RUN (target-stopped-answering" in err
 
 
 @pytest.mark.parametrize(

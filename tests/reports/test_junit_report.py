@@ -6,8 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+from reports.html_report import render_html
 from reports.junit_xml import render_junit_xml
-from reports.model import RunResult
+from reports.model import Completion, RunResult
 from tests.reports.suite_names import RETRY_AFTER, UNAUTHORIZED
 
 
@@ -102,3 +103,18 @@ def test_an_empty_run_is_still_a_valid_report(make_run) -> None:
     assert suite is not None
     assert suite.get("tests") == "0"
     assert suite.get("timestamp") is None
+
+
+def test_an_incomplete_run_says_so_in_the_headline(sample_run: RunResult) -> None:
+    completion = Completion(False, "target-stopped-answering", "conformance: gone", 180, 93)
+    cut = replace(sample_run, metadata=replace(sample_run.metadata, completion=completion))
+    root = ET.fromstring(render_junit_xml(cut))
+    complete = ET.fromstring(render_junit_xml(sample_run))
+    assert int(root.get("errors")) == int(complete.get("errors")) + 1
+    [case] = [c for c in root.iter("testcase") if c.get("name") == "run"]
+    assert "INCOMPLETE RUN (target-stopped-answering, 93 of 180 tests run)" in case.find(
+        "error"
+    ).get("message")
+    html = render_html(cut)
+    assert '<p class="incomplete"><strong>INCOMPLETE RUN' in html
+    assert "INCOMPLETE" not in render_html(sample_run)

@@ -30,7 +30,7 @@ def document(sample_run: RunResult) -> dict:
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    assert schema["properties"]["schema_version"]["enum"] == [2, 3]
+    assert schema["properties"]["schema_version"]["enum"] == [2, 3, 4]
 
 
 def test_the_document_validates_against_the_schema(document: dict) -> None:
@@ -49,10 +49,14 @@ def test_the_document_validates_against_the_schema(document: dict) -> None:
 
 def test_run_metadata_section(document: dict, sample_run: RunResult) -> None:
     meta = sample_run.metadata
-    assert document["schema_version"] == 3
+    assert document["schema_version"] == 4
     # Every metadata field under its own name, the unset seed too.
-    assert document["run"] == {f.name: getattr(meta, f.name) for f in dataclasses.fields(meta)}
+    assert document["run"] == {
+        **{f.name: getattr(meta, f.name) for f in dataclasses.fields(meta)},
+        "completion": dataclasses.asdict(meta.completion),
+    }
     assert document["run"]["seed"] is None
+    assert document["run"]["completion"]["completed"] is True
 
 
 def test_operations_section_lists_the_spec_operations_and_documented_codes(
