@@ -1,14 +1,18 @@
-"""Every command the README gives is run: by CI, by a named test, or here.
+"""Every command the README gives is run: by CI (`.ci/run`, through tox), or by a test here.
 
-`COVERAGE` maps each command (as `readme_commands.shell_commands` extracts it) to where it
-runs. A command added to the README without an entry fails `test_every_command_is_covered`;
-an entry naming a test that does not contain what it claims fails too. The cheap, local
-commands run below as written (placeholders such as URL filled with a loopback emulator).
+`COVERAGE` maps each command (as `readme_commands.shell_commands` extracts it) to CI or to the
+test of this module that runs it. Such a test runs the command through `readme_line`, which
+refuses a command the README does not give, so a command changed in the README fails the test
+that ran the old one; a command added without an entry fails `test_every_command_is_covered`,
+and an entry naming a test that does not run it fails `test_the_named_test_runs_it`. Commands
+run as written, placeholders (URL, the tenant's address, report folders) filled with a loopback
+emulator and temporary folders; a suite run adds a selection (`-k`) to stay short.
 """
 
 from __future__ import annotations
 
-import configparser
+import ast
+import inspect
 import os
 import re
 import shutil
@@ -21,75 +25,55 @@ import pytest
 import requests
 
 from emulator.control_api import CONTROL_ROUTES
-from emulator.process import READY, start_emulator
-from tests.readme.readme_commands import README, REPO, shell_commands
+from emulator.process import READY
+from tests.harness import CLIENT_CREDENTIALS, GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served
+from tests.readme.readme_commands import README, readme_line, shell_commands, tox_config
 
 CI = "CI"  # .ci/run: `python -m pip install tox && tox` (tox's env_list: lint, py, conformance)
-HERE = "tests/readme/test_readme.py"
-
-# command -> (where it runs, a text that file must contain to prove it)
-COVERAGE: dict[str, tuple[str, str]] = {
-    "python -m pip install tox && tox": (CI, "python -m pip install tox && tox"),
-    # conformance is in tox's env_list
-    "python -m pip install tox && tox -e conformance": (CI, "python -m pip install tox && tox"),
-    "tox": (CI, "&& tox"),
-    "tox -e conformance": (CI, "&& tox"),
-    "pytest tests -n 2": ("tox.ini", "commands = pytest tests -n 2"),
-    "pytest conformance": ("tox.ini", "commands = pytest conformance {posargs}"),
-    # tox builds the wheel from the checkout and installs it (package = wheel), as pip does;
-    # test_the_installed_package_runs_outside_the_checkout runs it from elsewhere.
-    "python -m pip install .": ("tox.ini", "package = wheel"),
-    "export SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=...": (
-        "tests/conformance_client/test_preflight.py",
-        "SAIL_CLIENT_SECRET",
-    ),
-    "export SAIL_BASE_URL=https://acme.api.identitynow.com": (
-        "tests/conformance_client/test_preflight.py",
-        "test_tenant_env_without_a_base_url",
-    ),
-    # The tenant env is `pytest conformance --target=$SAIL_BASE_URL {posargs}` (checked below);
-    # that command runs against a tenant-like emulator in the tenant-mode tests.
-    "tox -e tenant": ("tests/conformance_runs/conftest.py", '"--target"'),
-    "pytest conformance --target=$SAIL_BASE_URL": (
-        "tests/conformance_runs/conftest.py",
-        '"--target"',
-    ),
-    "SAIL_BASE_URL=https://acme.api.identitynow.com tox -e tenant -- --seed 42 "
-    "--report-dir reports/out/before": ("tests/reports/test_run_diff.py", "--seed"),
-    "SAIL_BASE_URL=https://acme.api.identitynow.com tox -e tenant -- --seed 42 "
-    "--report-dir reports/out/after": ("tests/reports/test_run_diff.py", "--seed"),
+TENANT = "https://acme.api.identitynow.com"
+BEFORE = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/before"
+AFTER = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/after"
+DIFF = (
     ".tox/py/bin/python -m reports diff reports/out/before/*/results.json "
-    "reports/out/after/*/results.json --format markdown": (
-        "tests/reports/test_diff_cli.py",
-        "--format",
-    ),
-    "pytest --campaigns-gate": ("tests/client_gating/test_pytest_plugin.py", "--campaigns-gate"),
-    "python -m conformance cleanup --target URL --dry-run": (HERE, "test_cleanup_dry_run"),
-    "python -m emulator": (HERE, "test_emulator_with_its_defaults"),
+    "reports/out/after/*/results.json --format markdown"
+)
+ACME = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --report-dir reports/out/acme"
+PROFILE = ".tox/conformance/bin/python -m reports profile reports/out/acme/*/results.json"
+LIKE = ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json"
+PLUGIN_LIKE = "pytest --campaigns-like reports/out/acme/*/results.json"
+EXPORT_BASE_URL = f"export SAIL_BASE_URL={TENANT}"
+UPGRADE = "test_a_tenant_before_and_after_an_upgrade"
+LEARNING = "test_gating_a_client_on_what_a_tenant_run_taught"
+
+# command -> CI, or the test here that runs it
+COVERAGE: dict[str, str] = {
+    "python -m pip install tox && tox": CI,
+    "python -m pip install tox && tox -e conformance": CI,
+    "tox": CI,
+    "tox -e conformance": CI,
+    "pytest tests -n 2 --dist loadgroup": CI,
+    "pytest conformance": CI,
+    "python -m pip install .": CI,  # tox builds the wheel and installs it (package = wheel)
+    "export SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=...": "test_the_tenant_environment",
+    EXPORT_BASE_URL: "test_the_tenant_environment",
+    "tox -e tenant": "test_the_tenant_environment",
+    "pytest conformance --target=$SAIL_BASE_URL": "test_the_tenant_environment",
+    BEFORE: UPGRADE,
+    AFTER: UPGRADE,
+    DIFF: UPGRADE,
+    ACME: LEARNING,
+    PROFILE: LEARNING,
+    LIKE: LEARNING,
+    PLUGIN_LIKE: LEARNING,
+    "pytest --campaigns-gate": LEARNING,
+    "python -m conformance cleanup --target URL --dry-run": "test_cleanup_dry_run",
+    "python -m emulator": "test_emulator_with_its_defaults",
     "python -m emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300": (
-        HERE,
-        "test_emulator_with_a_database",
+        "test_emulator_with_a_database"
     ),
-    "python benchmarks/emulator_throughput.py": (HERE, "test_benchmark_runs"),
-    # The suite run as against a tenant (--target, --report-dir), then the profile and the
-    # emulator learned from it, as the learned-profile tests run them.
-    "SAIL_BASE_URL=https://acme.api.identitynow.com tox -e tenant -- --report-dir "
-    "reports/out/acme": ("tests/harness.py", '"--report-dir"'),
-    ".tox/conformance/bin/python -m reports profile reports/out/acme/*/results.json": (
-        "tests/learned_profiles/test_learned_profile_cli.py",
-        '"reports", "profile"',
-    ),
-    ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json": (
-        "tests/learned_profiles/test_learned_profile_cli.py",
-        '"-m", "emulator", "--port", "0", "--like"',
-    ),
-    "pytest --campaigns-like reports/out/acme/*/results.json": (
-        "tests/learned_profiles/test_learned_profile_cli.py",
-        "--campaigns-like=",
-    ),
+    "python benchmarks/emulator_throughput.py": "test_benchmark_runs",
     "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh": (
-        HERE,
-        "test_serve_gate_example",
+        "test_serve_gate_example"
     ),
 }
 
@@ -101,19 +85,47 @@ def test_every_command_is_covered():
     assert not stale, f"commands no longer in the README: {stale}"
 
 
-@pytest.mark.parametrize("command", sorted(COVERAGE))
-def test_the_named_runner_runs_it(command):
-    where, proof = COVERAGE[command]
-    path = REPO / (".ci/run" if where == CI else where)
-    assert proof in path.read_text(), f"{where} does not show it runs {command!r}"
-    if where == CI:
-        assert "conformance" in tox_config()["tox"]["env_list"]
+@pytest.mark.parametrize("command", sorted(c for c, where in COVERAGE.items() if where != CI))
+def test_the_named_test_runs_it(command):
+    """The named test passes this very command to `readme_line` (a literal, or a constant of
+    this module holding it)."""
+    test = globals()[COVERAGE[command]]
+    constants = {name: value for name, value in globals().items() if isinstance(value, str)}
+    tree = ast.parse(inspect.getsource(test))
+    for node in ast.walk(tree):  # and the function's own `name = "..."`
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            constants.update({target.id: node.value.value for target in node.targets})
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "readme_line"
+    ]
+    given = set()
+    for call in calls:
+        argument = call.args[0]
+        if isinstance(argument, ast.Constant):
+            given.add(argument.value)
+        elif isinstance(argument, ast.Name) and argument.id in constants:
+            given.add(constants[argument.id])
+    assert command in given, f"{test.__name__} does not run {command!r}"
 
 
-def tox_config() -> configparser.ConfigParser:
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read(REPO / "tox.ini")
-    return parser
+def test_ci_runs_tox_and_tox_runs_what_the_readme_says():
+    """CI runs `.ci/run`, whose command is the README's; tox's environments are the README's
+    table: `tox` alone runs lint, py and conformance, each with the README's command."""
+    ci = [line for line in (REPO / ".ci/run").read_text().splitlines() if line and line[0] != "#"]
+    assert ci[-1] == "python -m pip install tox && tox"
+    config = tox_config()
+    assert [env.strip() for env in config["tox"]["env_list"].split(",")] == [
+        "lint",
+        "py",
+        "conformance",
+    ]
+    table = README.read_text().split("## Tox environments", 1)[1]
+    for env, section in (("py", "testenv"), ("conformance", "testenv:conformance")):
+        command = config[section]["commands"].replace("{posargs}", "").strip()
+        assert f"| `{env}` | `{command}`" in table, (env, command)
+    assert config["testenv"]["package"] == "wheel"  # `pip install .` of the checkout
 
 
 def test_tenant_env_takes_the_url_from_the_environment_and_lets_arguments_override_it():
@@ -159,9 +171,8 @@ def test_control_api_table_lists_every_route_and_method():
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[str]:
-    server = start_emulator(cwd=REPO)
-    yield server.base_url
-    server.stop()
+    with served("--client", LIMITED_CLIENT, "--transition-delay", "0.05") as base_url:
+        yield base_url
 
 
 def test_control_api_reads_back_every_setting_it_takes(emulator):
@@ -179,9 +190,8 @@ def test_control_api_reads_back_every_setting_it_takes(emulator):
     assert requests.get(f"{tenant}/rate-limit", timeout=10).json() == {"requests": None}
 
 
-def run(command: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120):
-    """A README command line through the shell, `python` being this environment's."""
-    line = re.sub(r"^python ", f"{sys.executable} ", command)
+def run(line: str, cwd: Path = REPO, env: dict[str, str] | None = None, timeout: float = 180):
+    """A shell line (from `readme_line`) in `cwd`, with `env` on top of this environment."""
     return subprocess.run(
         line,
         shell=True,
@@ -193,19 +203,10 @@ def run(command: str, cwd: Path, env: dict[str, str] | None = None, timeout: flo
     )
 
 
-def test_cleanup_dry_run(emulator):
-    command = "python -m conformance cleanup --target URL --dry-run".replace("URL", emulator)
-    credentials = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
-    result = run(command, REPO, credentials)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "nothing named cc-run-* found"
-
-
-def first_line_of(command: str, cwd: Path, env: dict[str, str] | None = None) -> str:
-    """Start a serving command, read its ready line, stop it."""
-    line = command.replace("python ", f"{sys.executable} ", 1).split()
+def first_line_of(line: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> str:
+    """Start a serving command (a line from `readme_line`), read its ready line, stop it."""
     process = subprocess.Popen(
-        line,
+        ["sh", "-c", f"exec {line}"],  # the shell expands globs; exec: the server is the child
         cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
@@ -219,8 +220,104 @@ def first_line_of(command: str, cwd: Path, env: dict[str, str] | None = None) ->
         process.wait(timeout=10)
 
 
+def test_cleanup_dry_run(emulator):
+    line = readme_line("python -m conformance cleanup --target URL --dry-run", {"URL": emulator})
+    result = run(line, env=CLIENT_CREDENTIALS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "nothing named cc-run-* found"
+
+
+def test_the_tenant_environment(emulator):
+    """The README's exports, then `tox -e tenant` as tox runs it (the suite collected only:
+    the preflight passed, the target came from SAIL_BASE_URL)."""
+    exports = [
+        readme_line("export SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=..."),
+        readme_line(EXPORT_BASE_URL, {TENANT: emulator}),
+    ]
+    assert readme_line("pytest conformance --target=$SAIL_BASE_URL").endswith(
+        "pytest conformance --target=$SAIL_BASE_URL"
+    )
+    credentials = " ".join(f"{k}={v}" for k, v in CLIENT_CREDENTIALS.items())
+    script = "; ".join(
+        [
+            exports[0].replace("SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=...", credentials),
+            exports[1],
+            readme_line("tox -e tenant") + " --collect-only -q -p no:cacheprovider",
+        ]
+    )
+    result = run(script, env={"SAIL_BASE_URL": ""})
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "test_operation_honours_the_spec" in result.stdout
+
+
+# A few operations and the collections: enough generated input for a change of seed to show.
+SEEDED_SUBSET = (
+    " -k 'honours_the_spec and (createCampaign or getActiveCampaigns or patchCampaignTemplate)"
+    " or collections' -p no:cacheprovider -q"
+)
+
+
+def test_a_tenant_before_and_after_an_upgrade(emulator, tmp_path):
+    """Two runs with the same --seed against an unchanged tenant: the diff finds nothing."""
+    folders = {TENANT: emulator, "reports/out/": f"{tmp_path}/"}
+    lines = [readme_line(BEFORE, folders), readme_line(AFTER, folders)]
+    runs = [
+        subprocess.Popen(
+            line + SEEDED_SUBSET,
+            shell=True,
+            cwd=REPO,
+            env={**os.environ, **GUEST_CREDENTIALS},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for line in lines  # side by side: both meet the same machine load
+    ]
+    for process in runs:
+        output = process.communicate(timeout=300)[0]
+        assert process.returncode == 0, output[-3000:]
+    # What is compared is what the runs found; their speed on a busy machine is not (the
+    # slowdown regression has its own tests in tests/reports/test_run_diff.py).
+    diff = run(readme_line(DIFF, folders) + " --slowdown-factor 20")
+    assert diff.returncode == 0, diff.stdout + diff.stderr
+    assert diff.stdout.strip().endswith("**No changes.**"), diff.stdout
+    assert diff.stderr == ""
+
+
+CLIENT_TEST = """
+import os, requests
+
+def test_lists_campaigns(campaigns_tenant):
+    base = os.environ["SAIL_BASE_URL"]
+    headers = {"Authorization": "Bearer " + campaigns_tenant.token()}
+    assert requests.get(base + "/v3/campaigns", headers=headers).status_code == 200
+"""
+
+
+def test_gating_a_client_on_what_a_tenant_run_taught(emulator, tmp_path):
+    """A tenant run, the profile it teaches, the emulator and the plugin `--like` it, and the
+    plain gate, for a client's tests in a folder of their own."""
+    folders = {TENANT: emulator, "reports/out/": f"{tmp_path}/"}
+    learn = run(
+        readme_line(ACME, folders) + " -k vendor_drift -p no:cacheprovider -q",
+        env=GUEST_CREDENTIALS,
+    )
+    assert learn.returncode == 0, learn.stdout[-3000:] + learn.stderr[-3000:]
+    profile = run(readme_line(PROFILE, folders))
+    assert profile.returncode == 0 and profile.stdout.startswith("Profile learned-"), profile
+    like = first_line_of(readme_line(LIKE, folders).replace(" --like", " --port 0 --like"))
+    assert like.startswith(READY), like
+    client = tmp_path / "client"
+    client.mkdir()
+    (client / "test_client.py").write_text(CLIENT_TEST)
+    env = {"PYTHONPATH": str(REPO)}  # the plugin's emulator imports the code under test
+    for line in (readme_line(PLUGIN_LIKE, folders), readme_line("pytest --campaigns-gate")):
+        gated = run(line + " -q -p no:cacheprovider", client, env)
+        assert gated.returncode == 0 and "1 passed" in gated.stdout, gated.stdout[-2000:]
+
+
 def test_emulator_with_its_defaults(tmp_path):
-    first = first_line_of("python -m emulator", REPO)
+    first = first_line_of(readme_line("python -m emulator"))
     if first == "emulator: error: [Errno 98] Address already in use":
         return  # another program holds the default port: one line, no traceback
     assert first == f"{READY}http://127.0.0.1:8080", first
@@ -228,7 +325,7 @@ def test_emulator_with_its_defaults(tmp_path):
 
 def test_emulator_with_a_database(tmp_path):
     command = "python -m emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300"
-    first = first_line_of(command, tmp_path, {"PYTHONPATH": str(REPO)})
+    first = first_line_of(readme_line(command), tmp_path, {"PYTHONPATH": str(REPO)})
     assert re.fullmatch(re.escape(READY) + r"http://127\.0\.0\.1:\d+", first), first
     assert (tmp_path / "tenant.sqlite3").exists()
 
@@ -248,15 +345,13 @@ def test_the_installed_package_runs_outside_the_checkout(tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"the package is not installed in {sys.prefix}: {process.stderr}")
         pytest.skip("this environment runs the checkout without installing it")
-    assert first_line_of("python -m emulator --port 0", tmp_path).startswith(READY)
+    assert first_line_of(f"{sys.executable} -m emulator --port 0", tmp_path).startswith(READY)
 
 
 def test_benchmark_runs(tmp_path):
     result = run(
-        "python benchmarks/emulator_throughput.py --duration 1 --warmup 0.2 --connections 2 "
-        "--generator python",
-        REPO,
-        timeout=180,
+        readme_line("python benchmarks/emulator_throughput.py")
+        + " --duration 1 --warmup 0.2 --connections 2 --generator python"
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert re.search(r"^single +GET /v3/campaigns/\{id\} +python +2 +\d+", result.stdout, re.M), (
@@ -279,7 +374,7 @@ def test_serve_gate_example(tmp_path):
     )
     script.chmod(0o755)
     command = "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh"
-    result = run(command, tmp_path, {"PYTHONPATH": str(REPO)})
+    result = run(readme_line(command), tmp_path, {"PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "client got 200" in result.stdout
     assert "gate: 0 contract violation(s), 0 warning(s); command exited 0" in result.stderr
