@@ -1,4 +1,5 @@
-"""`python -m emulator` (or `campaigns-emulator`): serve a tenant in a box.
+"""`python -m emulator` (or `campaigns-emulator`): serve a tenant in a box; `python -m emulator
+proxy --upstream URL ...` puts a validating, recording proxy in front of one (emulator.proxy).
 
     python -m emulator [serve] [--host 127.0.0.1] [--port 8080] [--db PATH]
                        [--fail-on-violations [--fail-on-warnings] [--junit PATH]
@@ -215,6 +216,10 @@ def serve(config: EmulatorConfig, log_level: str = "warning") -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["proxy"]:
+        from emulator import proxy
+
+        return proxy.main(argv[1:])
     if argv[:1] == ["serve"]:
         argv = argv[1:]
     command: list[str] = []

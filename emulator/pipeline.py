@@ -95,7 +95,7 @@ class Emulator:
             return Outcome(http_errors.unauthorized(str(error)), None, refusal)
         slot = self.tenants.slot(principal.tenant)
         slot.manners.requests[principal.client.client_id] += 1
-        if slot.rate_limiter.sent_early(authorization or ""):
+        if slot.rate_limiter.retry_afters.sent_early(authorization or ""):
             # The seconds stay out of the reason, so the gate counts these as one finding.
             reason = "sent before the Retry-After its token was given ran out"
             findings.append(Finding(VIOLATION, reason))

@@ -11,14 +11,37 @@ from dataclasses import dataclass, field
 from emulator.config import RateLimit
 
 
+class RetryAfterLedger:
+    """When the Retry-After each token was last given runs out: a request before that is a
+    client that did not wait (the emulator's rate limit and the proxy both keep one)."""
+
+    def __init__(self) -> None:
+        self._due: dict[str, float] = {}  # token -> monotonic seconds
+
+    def told(self, token: str, seconds: float) -> None:
+        self._due[token] = time.monotonic() + seconds
+        if len(self._due) > 10_000:  # forget what has run out, so memory stays bounded
+            now = time.monotonic()
+            self._due = {t: due for t, due in self._due.items() if due > now}
+
+    def sent_early(self, token: str) -> bool:
+        """Whether this request came before the Retry-After its token was given ran out."""
+        due = self._due.get(token)
+        if due is None:
+            return False
+        if due <= time.monotonic():
+            del self._due[token]
+            return False
+        return True
+
+
 class RateLimiter:
     """A sliding window per access token, like the tenant's "100 requests per token per 10 s"."""
 
     def __init__(self, limit: RateLimit | None) -> None:
         self.limit = limit
         self._windows: dict[str, deque[float]] = {}
-        # Token -> when the Retry-After it was last given runs out (monotonic seconds).
-        self._told: dict[str, float] = {}
+        self.retry_afters = RetryAfterLedger()
 
     def retry_after(self, token: str) -> int | None:
         """Seconds to wait when this request exceeds the limit, else None (and count it)."""
@@ -30,23 +53,12 @@ class RateLimiter:
             window.popleft()
         if len(window) >= self.limit.requests:
             seconds = max(1, math.ceil(window[0] + self.limit.per_seconds - now))
-            self._told[token] = now + seconds
+            self.retry_afters.told(token, seconds)
             return seconds
         window.append(now)
         if len(self._windows) > 10_000:  # forget idle tokens, so memory stays bounded
             self._windows = {t: w for t, w in self._windows.items() if w and w[-1] > now - 60}
-            self._told = {t: due for t, due in self._told.items() if due > now}
         return None
-
-    def sent_early(self, token: str) -> bool:
-        """Whether this request came before the Retry-After its token was given ran out."""
-        due = self._told.get(token)
-        if due is None:
-            return False
-        if due <= time.monotonic():
-            del self._told[token]
-            return False
-        return True
 
 
 @dataclass

@@ -53,7 +53,7 @@ def run_gate(
     }
     print(f"{READY}{base_url} (gate on)", flush=True)
     print(f"  control: {control_api.access(config)}", flush=True)
-    command_status = _run_or_wait(command, env)
+    command_status = run_or_wait(command, env)
     server.should_exit = True
     thread.join(timeout=10)
     emulator = app.state.emulator
@@ -85,12 +85,14 @@ def report(
     return command_status
 
 
-def _run_or_wait(command: list[str], env: dict[str, str]) -> int:
+def run_or_wait(command: list[str], env: dict[str, str], label: str = "gate") -> int:
+    """Run the command with `env` and give its exit code; without one, wait for SIGINT or
+    SIGTERM (then 0)."""
     if command:
         try:
             return subprocess.run(command, env=env, check=False).returncode
         except OSError as error:
-            print(f"gate: cannot run {command[0]}: {error.strerror}", file=sys.stderr)
+            print(f"{label}: cannot run {command[0]}: {error.strerror}", file=sys.stderr)
             return 127
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

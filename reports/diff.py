@@ -21,11 +21,14 @@ Not regressions: fixed failures; rules and checks that run now and did not befor
 status codes newly seen or no longer seen; undocumented members that vanished; slowdowns of
 the server's time (reports.server_time), which fail the diff only when asked to
 (`--fail-on-slower`); and, with several runs on the before side, records whose outcome
-differs among them: flaky, listed apart and never compared.
+differs among them: flaky, listed apart and never compared. When a run is a passive
+observation (the recording proxy's, profile `passive-observation`), only the operations and
+checks every run observed are compared; the rest is listed as not compared.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
@@ -41,6 +44,9 @@ from reports.server_time import (
     slowdowns,
 )
 
+# The profile of a passive observation (the recording proxy, emulator.observation): nothing
+# was generated, so only what every compared run observed is compared.
+OBSERVATION_PROFILE = "passive-observation"
 RAN = ("pass", "fail", "error")
 NOT_RUN = (None, "skip", "not-run")
 
@@ -95,6 +101,9 @@ class RunDiff:
     started_running: list[Change] = field(default_factory=list)
     no_longer_judged: list[Change] = field(default_factory=list)
     flaky: list[Change] = field(default_factory=list)
+    # Observations: what one side observed and another did not ("operation" or
+    # "operation check"), listed and never compared.
+    not_compared: list[str] = field(default_factory=list)
     server_errors_appeared: dict[str, list[int]] = field(default_factory=dict)
     status_codes_appeared: dict[str, list[int]] = field(default_factory=dict)
     status_codes_vanished: dict[str, list[int]] = field(default_factory=dict)
@@ -183,6 +192,7 @@ def compare_runs(
     outcome differs among them are flaky). `report_link`: the after run's report.html, linked
     from each change for the details."""
     befores = [before] if isinstance(before, RunResult) else list(before)
+    befores, after, not_compared = _observed_on_every_side(befores, after)
     first = befores[0].metadata
     diff = RunDiff(
         before_run_ids=[b.metadata.run_id for b in befores],
@@ -196,6 +206,7 @@ def compare_runs(
         fail_on_slower=fail_on_slower,
         findings=behaviour_findings([b.behaviour for b in befores], after.behaviour),
     )
+    diff.not_compared = not_compared
     _compare_records(diff, befores, after, report_link)
     olds = [b.status_codes_seen() for b in befores]
     new_codes = after.status_codes_seen()
@@ -215,6 +226,42 @@ def compare_runs(
     after_ms = dict(after.behaviour.server_ms)
     diff.slower = slowdowns(_merged_samples(befores), after_ms, slowdown_factor, min_slowdown_ms)
     return diff
+
+
+def _observed_on_every_side(
+    befores: list[RunResult], after: RunResult
+) -> tuple[list[RunResult], RunResult, list[str]]:
+    """When a run is a passive observation, the runs restricted to the operations, and the
+    checks of them, that every run observed; and what that leaves out. Other runs as given."""
+    runs = [*befores, after]
+    if all(run.metadata.hypothesis_profile != OBSERVATION_PROFILE for run in runs):
+        return befores, after, []
+    operations = [set(run.behaviour.status_counts) for run in runs]
+    common = set.intersection(*operations)
+    keys = [{r.key for r in run.records if r.operation_id in common} for run in runs]
+    common_keys = set.intersection(*keys)
+    left_out = sorted(set.union(*operations) - common)
+    left_out += sorted(" ".join(key) for key in set.union(*keys) - common_keys)
+    kept = [_restricted(run, common, common_keys) for run in runs]
+    return kept[:-1], kept[-1], left_out
+
+
+def _restricted(run: RunResult, operations: set[str], keys: set[Key]) -> RunResult:
+    behaviour = run.behaviour
+    behaviour = dataclasses.replace(
+        behaviour,
+        status_counts={op: c for op, c in behaviour.status_counts.items() if op in operations},
+        members=tuple(m for m in behaviour.members if m.operation_id in operations),
+        enum_values=tuple(v for v in behaviour.enum_values if v.operation_id in operations),
+        total_count={op: f for op, f in behaviour.total_count.items() if op in operations},
+        server_ms={op: ms for op, ms in behaviour.server_ms.items() if op in operations},
+    )
+    return dataclasses.replace(
+        run,
+        records=[r for r in run.records if r.key in keys],
+        observed={op: o for op, o in run.observed.items() if op in operations},
+        behaviour=behaviour,
+    )
 
 
 def _compare_records(

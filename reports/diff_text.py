@@ -127,6 +127,11 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
     lines += group(
         "Flaky", flaky, note="(their outcome differs among the before runs: not compared)"
     )
+    lines += group(
+        "Not compared",
+        [code(item) for item in diff.not_compared],
+        note="(passive observations: observed on one side only, never a regression)",
+    )
     if not diff.changed:
         verdict = "No changes."
     elif diff.regressed:

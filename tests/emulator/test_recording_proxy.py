@@ -1,0 +1,193 @@
+"""`python -m emulator proxy`: between a client and an upstream, transparent, judging both ways.
+
+End to end: the proxy between the vendor-SDK example client (plus a client with a mistake) and
+(a) an emulator answering as the documents say, (b) one drifted from them (createCampaign
+answering 202 as the published description does, undocumented members as the learned-profile
+tests add them). The findings say whose they are; the run folder is written with the reports'
+writers, and `emulator --like` on the proxy's results.json reproduces the drift."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from emulator.process import start_emulator
+from reports import load_results
+from reports.diff import compare_runs
+from tests.harness import CLIENT_CREDENTIALS, REPO, served
+
+pytest.importorskip("sailpoint.v3", reason="the example client uses the vendor SDK (extra 'sdk')")
+
+DRIFTED = (str(REPO / "tests" / "learned_profiles" / "drift_emulator.py"),)
+EXAMPLES = REPO / "examples"
+# The SDK example closes overdue campaigns (it lists them through the SDK); the other client
+# creates a campaign with a misspelt member.
+CLIENTS = (
+    f"{sys.executable} -c 'import campaign_closer; print(campaign_closer.close_overdue())' && "
+    f"{sys.executable} {EXAMPLES / 'client_mistakes' / 'client.py'} misspelt-member"
+)
+
+
+def proxy(upstream: str, report_dir: Path, *options: str, command: str = CLIENTS):
+    env = {
+        **os.environ,
+        **CLIENT_CREDENTIALS,
+        "PYTHONPATH": os.pathsep.join([str(EXAMPLES / "campaign_closer"), str(REPO)]),
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "emulator",
+            "proxy",
+            "--upstream",
+            upstream,
+            "--report-dir",
+            str(report_dir),
+            *options,
+            "--",
+            "sh",
+            "-c",
+            command,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+def run_folder(report_dir: Path) -> Path:
+    [folder] = report_dir.iterdir()
+    return folder
+
+
+def test_between_the_sdk_client_and_an_emulator_only_the_client_is_at_fault(tmp_path):
+    with served("--answers", "documented", "--transition-delay", "0") as url:
+        result = proxy(url, tmp_path, "--fail-on-violations")
+    assert result.returncode == 1, result.stderr
+    assert (
+        "violation: createCampaign POST /v3/campaigns -> 200: client: emailNotificationsEnabled "
+        "is not a member createCampaign declares (a tenant ignores it); did you mean "
+        "emailNotificationEnabled? (1 time; member emailNotificationsEnabled)"
+    ) in result.stderr
+    assert "tenant:" not in result.stderr, result.stderr
+    folder = run_folder(tmp_path)
+    assert {p.name for p in folder.iterdir()} == {
+        "results.json",
+        "report.html",
+        "junit.xml",
+        "traffic.har",
+    }
+    run = load_results(folder / "results.json")
+    assert run.metadata.hypothesis_profile == "passive-observation"
+    assert {(r.operation_id, r.check) for r in run.records} >= {
+        ("getActiveCampaigns", "response_schema_conformance"),
+        ("createCampaign", "status_code_conformance"),
+    }
+    assert all(r.outcome == "pass" for r in run.records)
+    har = json.loads((folder / "traffic.har").read_text())["log"]
+    assert har["version"] == "1.2" and len(har["entries"]) == run.metadata.request_count
+    everything = "".join(p.read_text() for p in folder.iterdir())
+    assert CLIENT_CREDENTIALS["SAIL_CLIENT_SECRET"] not in everything
+    assert "eyJ" not in everything, "no token (a JWT) in any file"
+
+
+def test_a_drifted_upstream_is_the_tenant_at_fault_and_like_reproduces_it(tmp_path):
+    with served("--answers", "published", "--transition-delay", "0", program=DRIFTED) as url:
+        result = proxy(url, tmp_path / "drifted", "--redact-values")
+    assert result.returncode == 0, "without --fail-on-violations, the command's code"
+    assert "client: emailNotificationsEnabled" in result.stderr
+    assert (
+        "warning: createCampaign POST /v3/campaigns -> 202: tenant: createCampaign: status 202 "
+        "is not documented (documented: 200, "
+    ) in result.stderr
+    assert "the vendor's published description allows it: known drift" in result.stderr
+    assert "tenant: createCampaign 202 has undeclared members: lastEditor, revision" in (
+        result.stderr
+    )
+    folder = run_folder(tmp_path / "drifted")
+    everything = "".join(p.read_text() for p in folder.iterdir())
+    assert "Ada Foreign-Lovelace" not in everything and "foreign-tenant" not in everything
+    shown = subprocess.run(
+        [sys.executable, "-m", "reports", "profile", str(folder / "results.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "answer createCampaign with 202 instead of 200" in shown.stdout, shown.stdout
+    like = start_emulator("--like", str(folder / "results.json"), "--transition-delay", "0")
+    try:
+        token = requests.post(
+            f"{like.base_url}/oauth/token",
+            data={"grant_type": "client_credentials", **_credentials()},
+            timeout=10,
+        ).json()["access_token"]
+        created = requests.post(
+            f"{like.base_url}/v3/campaigns",
+            json={"name": "n", "description": "d", "type": "MANAGER"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+    finally:
+        like.stop()
+    assert created.status_code == 202
+    assert {"revision", "lastEditor"} <= created.json().keys()
+
+
+def test_two_observations_compare_only_what_both_observed(tmp_path):
+    with served("--answers", "documented", "--transition-delay", "0") as url:
+        before = proxy(url, tmp_path / "before", command=CLIENTS.split(" && ")[1])
+        after = proxy(url, tmp_path / "after")
+    assert before.returncode == after.returncode == 0
+    runs = [
+        load_results(run_folder(tmp_path / side) / "results.json") for side in ("before", "after")
+    ]
+    diff = compare_runs(runs[0], runs[1])
+    assert not diff.regressed
+    assert "getActiveCampaigns" in diff.not_compared, "observed after only: not compared"
+
+
+def test_an_unreachable_upstream_is_a_502_in_the_documented_shape_reported_once(tmp_path):
+    client = (
+        "import os, requests\n"
+        "for _ in range(3):\n"
+        "    answer = requests.get(os.environ['SAIL_BASE_URL'] + '/v3/campaigns')\n"
+        "    print(answer.status_code, answer.json()['detailCode'])\n"
+    )
+    result = proxy(
+        "http://127.0.0.1:9",
+        tmp_path,
+        "--fail-on-violations",
+        command=f'{sys.executable} -c "{client}"',
+    )
+    assert result.stdout.splitlines()[-3:] == ["502 502 Bad Gateway"] * 3
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if "could not be reached" in line]
+    assert len(lines) == 1 and "(3 times" in lines[0], result.stderr
+
+
+def test_a_bad_upstream_url_is_one_line_and_exit_2(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "emulator", "proxy", "--upstream", "acme"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "emulator proxy: error: --upstream must be an http(s) URL, not 'acme'"
+    ]
+
+
+def _credentials() -> dict[str, str]:
+    return {
+        "client_id": CLIENT_CREDENTIALS["SAIL_CLIENT_ID"],
+        "client_secret": CLIENT_CREDENTIALS["SAIL_CLIENT_SECRET"],
+    }
