@@ -1,8 +1,8 @@
 """A tenant-like emulator and what it holds, as a tenant admin sees it through /v3.
 
-The emulator runs with `--no-control-api` and the tenant's 100/10s rate limit, so the suite
-finds no control API and behaves exactly as on a tenant (no clock, no client registration;
-the 403 checks use the limited client an admin would provide).
+The emulator runs with `--no-control-api` and a tenant's rate limit (the tenant's 100/10s by
+default), so the suite finds no control API and behaves exactly as on a tenant (no clock, no
+client registration; the 403 checks use the limited client an admin would provide).
 """
 
 from __future__ import annotations
@@ -21,15 +21,13 @@ THEIR_CAMPAIGN = "the tenant's own campaign"
 PRIOR_CONFIGURATION = {"identityAttributeColumns": ["costCenter", "department"]}
 
 
-def start_tenant() -> EmulatorProcess:
+TENANT_RATE_LIMIT = "100/10s"
+
+
+def start_tenant(rate_limit: str = TENANT_RATE_LIMIT) -> EmulatorProcess:
     return emulator_process(
-        "--no-control-api",
-        "--client",
-        LIMITED_CLIENT,
-        "--rate-limit",
-        "100/10s",
-        "--transition-delay",
-        "0.05",
+        *("--no-control-api", "--client", LIMITED_CLIENT),
+        *("--rate-limit", rate_limit, "--transition-delay", "0.05"),
     )
 
 

@@ -1,5 +1,5 @@
 """The tenant code path end to end: `--target` against an emulator started with
-`--no-control-api` and the tenant's 100/10s rate limit (tenant_runs.py), so the suite finds no
+`--no-control-api` and a tenant's rate limit (tenant_runs.py), so the suite finds no
 control API and behaves exactly as on a tenant. The session's guest run and read-only run
 (conftest.py) show the cleanup and restore and that a read-only run changes nothing. What the
 tenant holds is read through /v3, as an admin would."""
