@@ -18,8 +18,8 @@ from conformance.client import Credentials, GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.preflight import EXIT_TARGET_UNUSABLE
 from conformance.target import EmulatorControl
-from emulator.process import start_emulator
 from tests.conformance_client.loopback_servers import answering, closed_port
+from tests.harness import emulator_process
 
 REPO = Path(__file__).resolve().parents[2]
 CREDENTIALS = Credentials("conformance", "conformance-secret")
@@ -72,7 +72,7 @@ def test_any_http_answer_keeps_the_breaker_closed():
 
 
 def test_cleanup_after_an_outage_tries_once_and_says_what_is_left():
-    server = start_emulator("--transition-delay", "0", cwd=REPO)
+    server = emulator_process("--transition-delay", "0")
     session = session_for(server.base_url)
     created = session.post(
         f"{server.base_url}/v3/campaigns",
@@ -92,7 +92,7 @@ def test_cleanup_after_an_outage_tries_once_and_says_what_is_left():
 
 
 def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
-    server = start_emulator("--transition-delay", "0.05", cwd=REPO)
+    server = emulator_process("--transition-delay", "0.05")
     env = {
         **os.environ,
         "SAIL_CLIENT_ID": "conformance",
@@ -150,7 +150,7 @@ def test_a_request_the_client_cannot_even_build_does_not_count_against_the_targe
 
 def test_a_connection_dropped_by_a_server_that_is_gone_opens_the_breaker_at_once():
     """The request was in flight when the server died: no need to fail two more tests."""
-    server = start_emulator("--transition-delay", "0", cwd=REPO)
+    server = emulator_process("--transition-delay", "0")
     session = session_for(server.base_url)
     assert session.get(f"{server.base_url}/v3/campaigns").status_code == 200
     server.stop()

@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 from conformance.plugins.flaky_server import Answer, inconsistent_answers
-from emulator.process import start_emulator
+from tests.harness import emulator_process
 
 pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[2]
@@ -56,7 +56,7 @@ def run_state_machines(base_url: str) -> str:
 
 
 def test_an_emulator_failing_one_request_in_five_is_reported_as_inconsistent():
-    server = start_emulator("--transition-delay", "0.05", cwd=REPO)
+    server = emulator_process("--transition-delay", "0.05")
     try:
         faults = f"{server.base_url}/emulator/tenants/default/faults"
         requests.put(faults, json={"errorRate": 0.2, "errorStatus": 500}, timeout=10)

@@ -20,15 +20,15 @@ from conformance.client import (
 from conformance.client.throttle import Throttle
 from conformance.client.tokens import HeldToken
 from emulator.control_client import ControlClient
-from emulator.process import start_emulator
 from tests.conformance_client.loopback_servers import answering, oauth_token
+from tests.harness import emulator_process
 
 SECRET = "conformance-secret"
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = start_emulator("--transition-delay", "0")
+    server = emulator_process("--transition-delay", "0")
     yield server.base_url
     server.stop()
 

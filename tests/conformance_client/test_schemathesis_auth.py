@@ -19,12 +19,12 @@ import schemathesis
 
 import spec
 from conformance.client import WITHOUT_TOKEN, Credentials, GuestSession, RunLedger
-from emulator.process import start_emulator
+from tests.harness import emulator_process
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with start_emulator("--transition-delay", "0") as server:
+    with emulator_process("--transition-delay", "0") as server:
         yield server.base_url
 
 

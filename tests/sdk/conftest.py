@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import pytest
 
 from emulator.control_client import ControlClient, TenantControl
-from emulator.process import EmulatorProcess, start_emulator
+from emulator.process import EmulatorProcess
+from tests.harness import emulator_process as start_emulator
 
 # Skipped only when the SDK is absent (it comes with the project's `sdk` extra); a broken
 # SDK install fails loudly at the imports below instead of skipping.

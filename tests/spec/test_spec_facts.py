@@ -19,9 +19,9 @@ from emulator.control_client import fetch_token
 from emulator.domain import campaign_lifecycle, campaigns, certifications, templates
 from emulator.domain.campaign_rules import check_campaign_rules
 from emulator.domain.errors import InvalidRequest
-from emulator.process import start_emulator
 from emulator.request_contract import load_contracts
 from spec import facts
+from tests.harness import emulator_process
 
 REPO = Path(__file__).resolve().parents[2]
 LAUNCHER = Path(__file__).with_name("spec_copy_emulator.py")
@@ -130,7 +130,7 @@ def test_one_fact_changed_in_the_contract_changes_emulator_and_suite_together(tm
         ("documents", [str(LAUNCHER), str(spec.SPEC_PATH)]),
         ("changed copy", [str(LAUNCHER), str(changed)]),
     ):
-        server = start_emulator("--transition-delay", "0", program=program, cwd=REPO)
+        server = emulator_process("--transition-delay", "0", program=program)
         try:
             served[name] = _patch_staged_auto_revoke(server.base_url)
         finally:
