@@ -84,16 +84,8 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
         for p in pointers
     ]
     changes = [f"{f.text} — change: {f.because}" for f in diff.findings if f.verdict == "change"]
-    changes += [
-        f"runs now ({c.before or 'no record'} before): {c.record_type} {code(c.name)}"
-        + (f" on {code(c.operation)}" if c.operation else "")
-        for c in diff.started_running
-    ]
-    changes += [
-        f"no longer judged ({c.after or 'no record'} now; {c.before} before): {c.record_type} "
-        f"{code(c.name)}" + (f" on {code(c.operation)}" if c.operation else "")
-        for c in diff.no_longer_judged
-    ]
+    changes += _judged_lines("now judged", diff.started_running, code, names)
+    changes += _judged_lines("no longer judged", diff.no_longer_judged, code, names)
     for op in sorted(diff.status_codes_appeared.keys() | diff.status_codes_vanished.keys()):
         parts = []
         if diff.status_codes_appeared.get(op):
@@ -172,6 +164,26 @@ def _cause_line(
     if reached:
         line += f"; the test(s) stopped there, before checking {len(reached)}: {names(reached)}"
     return line
+
+
+def _judged_lines(
+    label: str,
+    records: list[Change],
+    code: Callable[[object], str],
+    names: Callable[[list[Change]], str],
+) -> list[str]:
+    """One line per operation (the checks no request of one run reached there differ
+    together, as the requests sent differ), one per rule."""
+    by_operation: dict[str, list[Change]] = {}
+    for change in records:
+        by_operation.setdefault(
+            change.operation if change.record_type == "check" else "", []
+        ).append(change)
+    lines = []
+    for operation, changes in by_operation.items():
+        where = f" on {code(operation)}" if operation else ""
+        lines.append(f"{label}{where} ({len(changes)}): {names(changes)}")
+    return lines
 
 
 def _shorten(sentence: str) -> str:

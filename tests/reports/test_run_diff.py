@@ -126,8 +126,8 @@ def test_newly_erroring_and_stopped_running_are_regressions(make_run, make_recor
     assert f"newly errors: rule {UNAUTHORIZED.id}" in text
     assert "the server: the test stopped (timeout)" in text
     assert "tests stopped on an error (ReadTimeout); the test(s) stopped there, before " in text
-    assert f"no longer judged (not-run now; pass before): rule {PAST_DUE.id}" in text
-    assert f"no longer judged (no record now; pass before): check {SCHEMA_CHECK} on " in text
+    assert f"no longer judged (1): rule {PAST_DUE.id}" in text
+    assert f"no longer judged on getCampaign (1): check {SCHEMA_CHECK}" in text
 
 
 def test_fixed_and_newly_running_are_not_regressions(make_run, make_record):
@@ -146,7 +146,7 @@ def test_fixed_and_newly_running_are_not_regressions(make_run, make_record):
     assert diff.changed and not diff.regressed
     text = format_text(diff)
     assert f"fixed: rule {UNAUTHORIZED.id}" in text
-    assert f"runs now (skip before): rule {PAST_DUE.id}" in text
+    assert f"now judged (1): rule {PAST_DUE.id}" in text
     assert text.endswith("Result: no regressions.")
 
 

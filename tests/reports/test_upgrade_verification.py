@@ -1,0 +1,150 @@
+"""The README's upgrade walkthrough, run: the suite against the emulator in tenant mode (no
+control API, the tenant's rate limit, the tenant profile, the same --seed), before and after
+an "upgrade" from the published answers to the documented ones.
+
+- Runs of an unchanged target diff to "No changes." and exit 0 (three pairs).
+- The upgrade's diff names createCampaign's new status first and lists MACHINE_ACCOUNT's
+  refusal, and is what the README's upgrade section shows.
+- A server answering 2% of requests with 500 diffs to a pull-request comment that names the
+  500s in its first lines, and no record passes not_a_server_error for an operation the run
+  saw answer a 5xx.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from reports.__main__ import main as reports_main
+from tests.harness import GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, run_suite, served
+
+# The tests the walkthrough runs: those that show the drift, a lifecycle walkthrough and the
+# generated requests of createCampaign; small enough to run four times at the tenant's rate.
+SELECTION = (
+    "vendor_drift or lifecycle or stateful_links"
+    " or (honours_the_spec and createCampaign) or (documented_example and createCampaign)"
+)
+TENANT = ("--no-control-api", "--rate-limit", "100/10s", "--client", LIMITED_CLIENT)
+# The module's runs are made once: its tests go to one pytest-xdist worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("upgrade-runs")
+RUN_ID = re.compile(r"\d{8}t\d{6}-[0-9a-f]{6}")
+README_EXAMPLE = re.compile(r"<!-- upgrade-diff -->\n```text\n(.*?)```", re.S)
+
+
+def diff(capsys, *arguments: str) -> tuple[int, str]:
+    code = reports_main(["diff", *arguments])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def suite(base_url: str, folder: Path, *options: str) -> Path:
+    """The suite as a tenant administrator runs it (`--target`: the tenant profile, the
+    tenant's rate limit), seeded; `options` choose the tests or lift the limit."""
+    run = run_suite(
+        *("conformance", "-q", "-p", "no:cacheprovider", "--target", base_url, "--seed", "42"),
+        *options,
+        report_dir=folder,
+        env=GUEST_CREDENTIALS,
+    )
+    assert run.process.returncode in (0, 1), run.output[-3000:]
+    return run.folder
+
+
+@pytest.fixture(scope="module")
+def upgrade(tmp_path_factory) -> dict[str, Path]:
+    """Three runs of the published emulator, one of the documented one, two at a time."""
+    base = tmp_path_factory.mktemp("upgrade")
+    with (
+        served(*TENANT, "--answers", "published") as published,
+        served(*TENANT, "--answers", "documented") as documented,
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        targets = {"before-1": published, "after": documented, "before-2": published}
+        targets["before-3"] = published
+        runs = {
+            name: pool.submit(suite, url, base / name, "-k", SELECTION)
+            for name, url in targets.items()
+        }
+        return {name: run.result() for name, run in runs.items()}
+
+
+def test_runs_of_an_unchanged_target_report_no_change(upgrade, capsys) -> None:
+    for before, after in [
+        ("before-1", "before-2"),
+        ("before-2", "before-3"),
+        ("before-1", "before-3"),
+    ]:
+        code, out = diff(capsys, str(upgrade[before]), str(upgrade[after]))
+        assert (code, out.strip().splitlines()[-1]) == (0, "No changes."), out
+
+
+def test_the_upgrade_names_the_new_status_first_and_the_refused_type(upgrade, capsys) -> None:
+    code, out = diff(capsys, str(upgrade["before-1"].parent), str(upgrade["after"].parent))
+    assert code == 1, out
+    lines = out.splitlines()
+    first = lines[lines.index("Regressions (2):") + 1]
+    assert first.strip().startswith("createCampaign now answers 200; it answered 202 before")
+    assert "MACHINE_ACCOUNT as a campaign type (known drift 1): now refused with 400" in out
+    # More runs on the before side change nothing here: they agree.
+    also = [str(upgrade[name]) for name in ("before-2", "before-3")]
+    code, again = diff(
+        capsys,
+        str(upgrade["before-1"]),
+        str(upgrade["after"]),
+        "--also-before",
+        *also[:1],
+        "--also-before",
+        also[1],
+    )
+    assert code == 1 and "Flaky" not in again
+
+
+def test_the_readme_shows_the_upgrade_diff_as_it_prints(upgrade, capsys) -> None:
+    _, out = diff(capsys, str(upgrade["before-1"]), str(upgrade["after"]), "--format", "markdown")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = README_EXAMPLE.search(readme)
+    assert shown is not None, "the README's upgrade section has no <!-- upgrade-diff --> example"
+    assert RUN_ID.sub("RUN", shown.group(1)).strip() == RUN_ID.sub("RUN", out).strip(), out
+
+
+def test_injected_500s_are_one_line_each_named_first(tmp_path: Path, capsys) -> None:
+    with served("--client", LIMITED_CLIENT) as clean, served("--client", LIMITED_CLIENT) as faulty:
+        _faults(faulty, 0.02)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            folders = list(
+                pool.map(
+                    # The whole suite, unthrottled: the emulator has no rate limit here.
+                    lambda url, name: suite(url, tmp_path / name, "--rate-limit", "off"),
+                    (clean, faulty),
+                    ("clean", "faulty"),
+                )
+            )
+    code, markdown = diff(capsys, str(folders[0]), str(folders[1]), "--format", "markdown")
+    lines = markdown.splitlines()
+    assert code == 1 and len(lines) < 60, markdown
+    assert any("answered 500" in line for line in lines[:10]), markdown
+    document = json.loads((folders[1] / "results.json").read_text(encoding="utf-8"))
+    seen = {op["operation_id"]: op["status_codes_seen"] for op in document["operations"]}
+    passed_anyway = [
+        record["operation_id"]
+        for record in document["records"]
+        if record["check"] == "not_a_server_error"
+        and record["outcome"] == "pass"
+        and any(code >= 500 for code in seen.get(record["operation_id"], ()))
+    ]
+    assert passed_anyway == []
+
+
+def _faults(base_url: str, rate: float) -> None:
+    import requests
+
+    response = requests.put(
+        f"{base_url}/emulator/tenants/default/faults",
+        json={"errorRate": rate, "errorStatus": 500},
+        timeout=10,
+    )
+    response.raise_for_status()
