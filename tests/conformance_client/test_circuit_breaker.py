@@ -4,6 +4,7 @@ server killed midway ends early with one line and exit code 6."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -124,6 +125,11 @@ def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
     assert "connection refused" in stopped[-1] and "check the server" in stopped[-1]
     cleanup = [line for line in output.splitlines() if line.startswith("conformance: cleanup:")]
     assert cleanup and "the target is not answering; left" in cleanup[0], output
+    # The run folder says the run was cut short, why, and how far it got.
+    [results] = Path(reports).glob("*/results.json")
+    completion = json.loads(results.read_text(encoding="utf-8"))["run"]["completion"]
+    assert (completion["completed"], completion["stopped"]) == (False, "target-stopped-answering")
+    assert 0 < completion["tests_run"] < completion["tests_collected"], completion
 
 
 def _wait_until_the_suite_created_something(base_url: str) -> None:
