@@ -100,6 +100,8 @@ class RunDiff:
     fixed: list[Change] = field(default_factory=list)
     started_running: list[Change] = field(default_factory=list)
     no_longer_judged: list[Change] = field(default_factory=list)
+    not_reached: list[Change] = field(default_factory=list)  # by an after run cut short
+    incomplete: str = ""  # the after run's headline, when it did not complete
     flaky: list[Change] = field(default_factory=list)
     # Observations: what one side observed and another did not ("operation" or
     # "operation check"), listed and never compared.
@@ -151,6 +153,7 @@ class RunDiff:
                 self.fixed,
                 self.started_running,
                 self.no_longer_judged,
+                self.not_reached,
                 self.status_codes_appeared,
                 self.status_codes_vanished,
                 self.undocumented_vanished,
@@ -223,6 +226,9 @@ def compare_runs(
     diff.undocumented_appeared = _added(_union(old_members), new_members)
     diff.undocumented_vanished = _added(new_members, _intersection(old_members))
     diff.causes = _causes(diff)
+    if not after.metadata.completion.completed:  # what it did not reach cannot be compared
+        diff.not_reached, diff.no_longer_judged = diff.no_longer_judged, []
+        diff.incomplete = after.metadata.completion.headline()
     after_ms = dict(after.behaviour.server_ms)
     diff.slower = slowdowns(_merged_samples(befores), after_ms, slowdown_factor, min_slowdown_ms)
     return diff

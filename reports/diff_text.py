@@ -119,6 +119,9 @@ def diff_lines(diff: RunDiff, markdown: bool) -> list[str]:
     lines += group(
         "Flaky", flaky, note="(their outcome differs among the before runs: not compared)"
     )
+    if diff.not_reached:
+        note = f"(the after run stopped before them, not compared: {diff.incomplete})"
+        lines += group("Not reached", [names(diff.not_reached)], len(diff.not_reached), note)
     lines += group(
         "Not compared",
         [code(item) for item in diff.not_compared],

@@ -66,7 +66,8 @@ def refuse_incomplete(run: FoundRun, side: str) -> None:
     """One line for a run that did not go through every test, naming why."""
     completion = run.result.metadata.completion
     if not completion.completed:
+        how_far = f"{completion.tests_run} of {completion.tests_collected} tests run"
         raise UnreadableRun(
-            f"{side}: {run.path}: the run did not complete ({completion.headline()}); "
-            "rerun it, or pass --allow-incomplete to compare what it reached"
+            f"{side}: {run.path}: the run did not complete ({completion.stopped}, {how_far}: "
+            f"{completion.detail}); rerun it, or pass --allow-incomplete to use what it reached"
         )

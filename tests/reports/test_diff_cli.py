@@ -113,6 +113,19 @@ def test_an_incomplete_run_is_refused_unless_allowed(
     assert_one_line_error(code, out, err, "the run did not complete")
     code, out, err = run_main(["diff", results_file, cut_file, "--allow-incomplete"], capsys)
     assert code == 0 and "INCOMPLETE RUN (target-stopped-answering" in err
+    # What it did not reach is listed apart, not as a change of the target.
+    empty = replace(cut, records=[], observed={})
+    code, out, err = run_main(
+        [
+            "diff",
+            results_file,
+            str(write_results_json(empty, tmp_path / "empty.json")),
+            "--allow-incomplete",
+        ],
+        capsys,
+    )
+    assert "Not reached (" in out and "(the after run stopped before them, not compared: " in out
+    assert "no longer judged" not in out
 
 
 @pytest.mark.parametrize(
