@@ -6,6 +6,7 @@ proxy --upstream URL ...` puts a validating, recording proxy in front of one (em
                         [-- COMMAND ...]] [--control-token TOKEN]
                        [--client ID:SECRET[:AUTH,AUTH[:TENANT]]] [--clients-file FILE]
                        [--token-ttl 3600] [--rate-limit 100/10s] [--transition-delay 0.2]
+                       [--latency-ms 0]
                        [--answers documented|published | --like RESULTS.json]
                        [--no-control-api]
 
@@ -72,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds background work takes, e.g. PENDING -> STAGED (default 0.2)",
     )
     parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="milliseconds added to every /v3 answer, like a tenant a round trip away "
+        "(default 0; per tenant: the control API's faults)",
+    )
+    parser.add_argument(
         "--no-control-api",
         dest="control_api",
         action="store_false",
@@ -135,6 +143,8 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         raise ValueError("--token-ttl must be at least 1 second")
     if args.transition_delay < 0:
         raise ValueError("--transition-delay must not be negative")
+    if args.latency_ms < 0:
+        raise ValueError("--latency-ms must not be negative")
     answers = args.answers or DEFAULT_ANSWERS
     if args.like is not None:
         if args.answers is not None:
@@ -148,6 +158,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
         token_ttl_seconds=args.token_ttl,
         rate_limit=RateLimit.parse(args.rate_limit) if args.rate_limit else None,
         transition_delay=args.transition_delay,
+        latency_ms=args.latency_ms,
         answers=answers,
         control_api=args.control_api,
         control_token=args.control_token or None,

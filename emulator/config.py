@@ -83,6 +83,9 @@ class EmulatorConfig:
     token_ttl_seconds: int = 3600
     rate_limit: RateLimit | None = None
     transition_delay: float = 0.2
+    # Added to every /v3 answer of every tenant (its faults' latency, which the control API
+    # changes per tenant): a tenant an internet round trip away.
+    latency_ms: float = 0.0
     answers: str = DEFAULT_ANSWERS
     # False serves no /emulator routes, so a client sees what a tenant shows (a 404 there).
     control_api: bool = True

@@ -1,11 +1,12 @@
 """The emulator's request pipeline in front of the domain.
 
 For an API request: route (spec.routes, the one matcher of a request to its operation) ->
-bearer token (401) -> the tenant's rate limit (429) -> injected faults -> authority (403) ->
-request contract (400) -> due background work -> the operation's handler -> domain errors
-mapped to 400/404. What a client got wrong is recorded for the gate: every 4xx its request
-caused, and what a tenant accepts but ignores (undeclared members and query parameters,
-repeated slashes, requests sent before their Retry-After ran out; emulator.request_findings).
+bearer token (401) -> the tenant's latency -> its rate limit (429) -> injected errors ->
+authority (403) -> request contract (400) -> due background work -> the operation's handler
+-> domain errors mapped to 400/404. What a client got wrong is recorded for the gate: every
+4xx its request caused, and what a tenant accepts but ignores (undeclared members and query
+parameters, repeated slashes, requests sent before their Retry-After ran out;
+emulator.request_findings).
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class Emulator:
             refusal = Finding(VIOLATION, str(error))
             return Outcome(http_errors.unauthorized(str(error)), None, refusal)
         slot = self.tenants.slot(principal.tenant)
+        if slot.faults.latency_ms:  # the round trip: every answer of the tenant, 429s too
+            await asyncio.sleep(slot.faults.latency_ms / 1000)
         slot.manners.requests[principal.client.client_id] += 1
         if slot.rate_limiter.retry_afters.sent_early(authorization or ""):
             # The seconds stay out of the reason, so the gate counts these as one finding.
@@ -102,8 +105,6 @@ class Emulator:
         retry_after = slot.rate_limiter.retry_after(authorization or "")
         if retry_after is not None:
             return Outcome(http_errors.too_many_requests(retry_after), principal)
-        if slot.faults.latency_ms:
-            await asyncio.sleep(slot.faults.latency_ms / 1000)
         if slot.faults.should_fail():
             response = http_errors.error_response(slot.faults.error_status, "Injected fault")
             return Outcome(response, principal)

@@ -47,8 +47,13 @@ class TenantRegistry:
                     transition_delay=self._config.transition_delay,
                     answers=self._config.answers,
                 )
-                self._slots[name] = TenantSlot(tenant, RateLimiter(self._config.rate_limit))
+                self._slots[name] = TenantSlot(
+                    tenant, RateLimiter(self._config.rate_limit), self._default_faults()
+                )
             return self._slots[name]
+
+    def _default_faults(self) -> FaultProfile:
+        return FaultProfile(latency_ms=self._config.latency_ms)
 
     def names(self) -> list[str]:
         return sorted(self._slots)
@@ -60,5 +65,5 @@ class TenantRegistry:
             slot.tenant.transition_delay = self._config.transition_delay
             slot.tenant.answers = self._config.answers
             slot.rate_limiter = RateLimiter(self._config.rate_limit)
-            slot.faults = FaultProfile()
+            slot.faults = self._default_faults()
             slot.manners = ClientManners()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 # The vendor's documented limit: 100 requests per access token per 10 seconds.
 TENANT_RATE_LIMIT = "100/10s"
@@ -75,6 +80,51 @@ class Throttle:
         with self._lock:
             self.waited_seconds += seconds
             time.sleep(seconds)
+
+
+class SharedThrottle(Throttle):
+    """The same sliding window, kept in a file that every process of the run locks and
+    updates: the pytest-xdist workers of one tenant run share one budget, as the tenant counts
+    every request of the run's tokens against it. A Retry-After holds every process too."""
+
+    def __init__(self, path: Path, requests: int, per_seconds: float) -> None:
+        super().__init__(requests, per_seconds)
+        self.path = path
+
+    def wait_for_slot(self) -> None:
+        while True:
+            with self._window() as window:
+                now = time.time()  # wall clock: the one clock every process shares
+                sent = [at for at in window["sent"] if at > now - self.per_seconds]
+                pause = window["held_until"] - now
+                if pause <= 0 and len(sent) < self.requests:
+                    window["sent"] = [*sent, now]
+                    return
+                if pause <= 0:
+                    pause = sent[0] + self.per_seconds - now
+            self.waited_seconds += pause
+            time.sleep(pause)
+
+    def pause(self, seconds: float) -> None:
+        with self._window() as window:
+            window["held_until"] = max(window["held_until"], time.time() + seconds)
+        self.waited_seconds += seconds
+        time.sleep(seconds)
+
+    @contextmanager
+    def _window(self) -> Iterator[dict]:
+        """The window, locked against the other processes; what the block changes is kept."""
+        with self._lock, open(self.path, "a+") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+            file.seek(0)
+            text = file.read()
+            window = json.loads(text) if text else {"sent": [], "held_until": 0.0}
+            before = json.dumps(window)
+            yield window
+            if json.dumps(window) != before:
+                file.seek(0)
+                file.truncate()
+                file.write(json.dumps(window))
 
 
 def retry_after_seconds(value: str | None, default: float = 1.0) -> float:

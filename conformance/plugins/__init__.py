@@ -9,7 +9,8 @@
 - `progress`: the tenant plan before the run, progress lines, the summary after it;
 - `run_last`: tests marked `run_last` run after all others (the expired-token test);
 - `target_outage`: a target that stops answering ends the run in one line, exit 6;
-- `flaky_server`: a server answering the same request differently is reported as such.
+- `flaky_server`: a server answering the same request differently is reported as such;
+- `workers`: a run split over pytest-xdist workers is one run (run id, rate budget, settings).
 
 Whatever a plugin keeps in pytest's stash is under a key of `keys`, so none imports another.
 """
@@ -24,4 +25,5 @@ PLUGINS = [
     "conformance.plugins.run_last",
     "conformance.plugins.target_outage",
     "conformance.plugins.flaky_server",
+    "conformance.plugins.workers",
 ]

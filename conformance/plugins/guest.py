@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from conformance.client import GuestSession, RunLedger
-from conformance.client.throttle import Throttle
+from conformance.client.throttle import RateLimit, SharedThrottle, Throttle
 from conformance.observations import observe_response
 from conformance.plugins import keys
 from conformance.run_options import RunOptions
@@ -24,8 +24,8 @@ def guest_session(
     session = GuestSession(
         target.base_url,
         target.credentials,
-        RunLedger(),
-        throttle=Throttle.of(run_options.rate_limit),
+        RunLedger(pytestconfig.stash[keys.RUN_ID]),
+        throttle=_throttle(pytestconfig, run_options.rate_limit),
         read_only=run_options.read_only,
     )
     if target.control is not None:
@@ -40,6 +40,14 @@ def guest_session(
     pytestconfig.stash[keys.CLEANUP_SUMMARY] = report.summary()
     secrets.update(session.tokens.secrets())
     session.close()
+
+
+def _throttle(config: pytest.Config, limit: RateLimit | None) -> Throttle:
+    """The run's rate budget: shared with the other pytest-xdist workers when there are."""
+    shared = config.stash.get(keys.BUDGET_FILE, None)
+    if limit is not None and shared is not None:
+        return SharedThrottle(shared, limit.requests, limit.per_seconds)
+    return Throttle.of(limit)
 
 
 def _observer(secrets: set[str]):

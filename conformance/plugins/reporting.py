@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conformance.client import RunLedger
 from conformance.plugins import keys
 from conformance.run_report import RunCollector
 from reports.model import (
@@ -43,7 +42,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     collector = config.stash[keys.COLLECTOR]
     started, started_at = config.stash[keys.RUN_CLOCK]
     metadata = RunMetadata(
-        run_id=guest.ledger.run_id if guest else RunLedger().run_id,
+        run_id=config.stash[keys.RUN_ID],
         target_url=guest.base_url
         if guest
         else (options.target.base_url if options.target else "embedded emulator"),
