@@ -1,7 +1,8 @@
-"""`python -m conformance cleanup --target URL`: sweep leftovers of earlier runs.
+"""`python -m conformance`: the same command as `campaigns-conformance` (conformance/cli.py),
+and its `cleanup`: sweep leftovers of earlier runs.
 
 Every object the suite creates is named `cc-run-<run id> ...`; a run removes its own objects
-at the end, even after failures or Ctrl-C. This command removes what an interrupted run (a
+at the end, even after failures or Ctrl-C. `cleanup` removes what an interrupted run (a
 killed process, a lost machine) left behind, by that prefix. Credentials come from
 SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. `--dry-run` lists what would be deleted.
 """
@@ -28,10 +29,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m conformance", description=__doc__.split("\n")[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    cleanup = commands.add_parser("cleanup", help="delete objects earlier runs left behind")
+def build_parser(prog: str = "campaigns-conformance cleanup") -> argparse.ArgumentParser:
+    cleanup = _Parser(
+        prog=prog,
+        description="Delete the objects earlier runs left behind (named cc-run-...).",
+        epilog="example: campaigns-conformance cleanup --target "
+        "https://acme.api.identitynow.com --dry-run",
+    )
     cleanup.add_argument("--target", required=True, help="tenant or emulator base URL")
     cleanup.add_argument(
         "--prefix",
@@ -39,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"name prefix of the objects to delete (default {RUN_PREFIX})",
     )
     cleanup.add_argument("--dry-run", action="store_true", help="list, delete nothing")
-    return parser
+    return cleanup
 
 
 def run_cleanup(target_url: str, prefix: str, dry_run: bool) -> str:
@@ -64,8 +68,8 @@ def run_cleanup(target_url: str, prefix: str, dry_run: bool) -> str:
     return sweep(session, ledger, target.base_url, prefix).summary()
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def cleanup_main(argv: list[str], prog: str = "campaigns-conformance cleanup") -> int:
+    args = build_parser(prog).parse_args(argv)
     try:
         print(run_cleanup(args.target, args.prefix, args.dry_run))
     except (TargetUnusable, TokenError, ValueError) as error:
@@ -83,4 +87,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from conformance.cli import main
+
     raise SystemExit(main())

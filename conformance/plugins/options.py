@@ -1,5 +1,6 @@
-"""Command-line options, resolved once into the run's options; hypothesis profiles, markers;
-the preflight of a `--target` run."""
+"""The command line (its options are added by conformance/pytest_entry.py, the suite's
+entry-point plugin), resolved once into the run's options; hypothesis profiles, markers; the
+preflight of a `--target` run."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import core as hypothesis_core
 
 from conformance import preflight
-from conformance.client.throttle import TENANT_RATE_LIMIT
 from conformance.plugins import keys
 from conformance.preflight import EXIT_TARGET_UNUSABLE, TargetUnusable
-from conformance.run_options import DEFAULT_REPORT_DIR, NAMES, PROFILES, RunOptions, resolve
+from conformance.run_options import NAMES, RunOptions, resolve
 
 _QUIET = [
     HealthCheck.too_slow,
@@ -51,38 +51,6 @@ settings.register_profile(
     suppress_health_check=_QUIET,
     database=None,
 )
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    # No defaults here: an option not given is None, so a further source (a settings file)
-    # can give it; run_options decides the defaults.
-    group = parser.getgroup("conformance", "Certification Campaigns conformance")
-    group.addoption(
-        "--target", help="base URL of a tenant or emulator (default: embedded emulator)"
-    )
-    group.addoption(
-        "--read-only", action="store_true", default=None, help="send only safe (GET) requests"
-    )
-    group.addoption(
-        "--profile",
-        choices=PROFILES,
-        help="hypothesis profile (default: ci, or tenant with --target)",
-    )
-    group.addoption(
-        "--report-dir",
-        help="where the run folder (junit.xml, results.json, report.html) goes "
-        f"(default {DEFAULT_REPORT_DIR}/<run id>)",
-    )
-    group.addoption(
-        "--rate-limit",
-        help="client-side request limit per token, or 'off' (default: "
-        f"{TENANT_RATE_LIMIT}, the tenant's, with --target; off for the embedded emulator)",
-    )
-    group.addoption(
-        "--seed",
-        help="hypothesis seed: two runs with the same seed against the same server send the "
-        "same generated requests, so their results compare (default: random)",
-    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
