@@ -37,10 +37,9 @@ suite options:
   --report-dir DIR        where the run folder goes (default reports/out)
   --strict                also fail on undocumented response members
 
-example:
-  campaigns-emulator --port 8080 &
-  SAIL_CLIENT_ID=conformance SAIL_CLIENT_SECRET=conformance-secret \\
-    campaigns-conformance run --target http://127.0.0.1:8080 --rule activate-only-staged
+example: campaigns-conformance run --target http://127.0.0.1:8080 --rule activate-only-staged
+  against `campaigns-emulator --port 8080`, with SAIL_CLIENT_ID=conformance and
+  SAIL_CLIENT_SECRET=conformance-secret (its default client) in the environment
 """
 
 

@@ -1,10 +1,10 @@
 """The run's options, resolved once: a frozen value every plugin reads.
 
-Each option is read from its sources in order, the first that gives a value winning: today
-the command line only; a settings file would be a further source after it, so the command
-line still wins over it. Defaults that depend on the target (the `tenant` profile and the
-tenant's rate limit with `--target`) are decided here, and the target itself is reached
-through `reach` (the preflight), whose normalised address the run then uses.
+Each option is read from its sources in order, the first that gives a value winning: the
+command line, then the settings file of the current folder (conformance/settings_file.py).
+Defaults that depend on the target (the `tenant` profile and the tenant's rate limit with
+`--target`) are decided here, and the target itself is reached through `reach` (the
+preflight), whose normalised address the run then uses.
 """
 
 from __future__ import annotations

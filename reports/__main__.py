@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         "diff",
         help="compare two results.json files; exit 1 when anything regressed",
         description="Compare two results.json files (before and after); exit 1 on regressions.",
+        epilog="example: campaigns-conformance diff reports/out/before reports/out/after "
+        "--format markdown",
     )
     diff.add_argument(
         "before",
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="say what `python -m emulator --like RESULTS.json` changes, and why",
         description="Print, in plain words, what the emulator profile learned from a run "
         "changes compared with the documents, and the observation behind each change.",
+        epilog="example: campaigns-conformance profile reports/out/acme",
     )
     profile.add_argument("results", metavar="RESULTS", help="a results.json or a run folder")
     profile.add_argument(

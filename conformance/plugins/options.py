@@ -14,6 +14,7 @@ from conformance import preflight
 from conformance.plugins import keys
 from conformance.preflight import EXIT_TARGET_UNUSABLE, TargetUnusable
 from conformance.run_options import NAMES, RunOptions, resolve
+from conformance.settings_file import settings_source
 
 _QUIET = [
     HealthCheck.too_slow,
@@ -66,7 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     command_line = {name: config.getoption(name) for name in NAMES}
     try:
-        options = resolve([command_line], reach=_preflight(config))
+        options = resolve([command_line, settings_source()], reach=_preflight(config))
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
     except TargetUnusable as error:  # a --target that cannot be used: one line, exit 6
