@@ -22,9 +22,13 @@ from spec import facts
 
 RuleKind = Literal["lifecycle", "collection", "auth", "error-shape"]
 
-SDK = "Python SDK reference, certification-campaigns"  # seeds/000
-PATCH_TEMPLATE = "API reference, PATCH /campaign-templates/:id"  # seeds/002
-DESIGN = "DESIGN.md section 3 (facts the documents leave out)"
+# The documents (spec/README.md; their public pages are named in spec/SOURCES.md), and the facts
+# from outside them, in spec/SOURCES.md with the public source of each.
+SDK = "Python SDK reference, certification-campaigns"
+PATCH_TEMPLATE = "API reference, PATCH /campaign-templates/:id"
+BACKGROUND_WORK = "spec/SOURCES.md#background-work"
+COLLECTIONS = "spec/SOURCES.md#collections"
+PUBLISHED_MODELS = "spec/SOURCES.md#published-models"
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ _RULES = [
         "background-transitions",
         "Create, activate, complete and delete are accepted and then finish in the background "
         "(statuses PENDING -> STAGED, ACTIVATING -> ACTIVE, COMPLETING -> COMPLETED).",
-        DESIGN,
+        BACKGROUND_WORK,
         "lifecycle",
     ),
     Rule(
@@ -211,7 +215,7 @@ _RULES = [
     Rule(
         "limit",
         "Max number of results to return. (limit 0..250, default 250)",
-        f"{SDK}, limit; the bounds: {DESIGN}",
+        f"{SDK}, limit; the bounds: {COLLECTIONS}",
         "collection",
     ),
     Rule(
@@ -259,7 +263,7 @@ _RULES = [
         "error-response-body",
         "400, 403, 404 and 500 responses return an ErrorResponseDto (detailCode, trackingId, "
         "messages, causes).",
-        f"{SDK}, return types of the error responses; the members: {DESIGN}",
+        f"{SDK}, return types of the error responses; the members: {PUBLISHED_MODELS}",
         "error-shape",
     ),
     Rule(

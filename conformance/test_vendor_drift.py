@@ -106,9 +106,9 @@ def test_drift_machine_account_is_a_campaign_type(suite_api: SuiteApi, writable)
 
 
 def test_drift_schedule_members_the_vendor_marks_nullable(suite_api: SuiteApi, writable):
-    """DESIGN.md section 3: the vendor marks Schedule.months, each selection's interval and
-    expiration nullable, and its SDK sends them as null when unset; the documents are silent
-    and the spec allows them, so a target refusing them breaks every SDK client."""
+    """The vendor marks Schedule.months, each selection's interval and expiration nullable, and
+    its SDK sends them as null when unset (spec/SOURCES.md#nullable-schedule); the documents
+    are silent and the spec allows them, so a target refusing them breaks every SDK client."""
     template = suite_api.ok(
         "createCampaignTemplate",
         body={

@@ -1,7 +1,7 @@
 """The documented error bodies, each with a fresh trackingId.
 
 400/403/404/500 are ErrorResponseDto; 401 is {"error": ...}; 429 is {"message": ...} with a
-Retry-After header in seconds (DESIGN.md section 3).
+Retry-After header in seconds (spec/SOURCES.md#rate-limit).
 """
 
 from __future__ import annotations

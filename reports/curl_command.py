@@ -1,7 +1,7 @@
 """A `curl` command that replays an exchange, for the failure sections of the reports.
 
 The bearer token is never in the command: it reads `$SAIL_TOKEN` from the reader's shell, so
-the command can be pasted as is after `export SAIL_TOKEN=...` (see DESIGN.md section 3 for how
+the command can be pasted as is after `export SAIL_TOKEN=...` (see spec/SOURCES.md#tokens for how
 a token is obtained).
 """
 

@@ -1,7 +1,7 @@
 """Secrets out of everything a report writes.
 
 Against a tenant the suite handles real client secrets and bearer tokens, and the reports are
-kept, attached to CI runs and mailed around (DESIGN.md section 5). Every writer therefore
+kept, attached to CI runs and mailed around (README, "Reports"). Every writer therefore
 renders a redacted copy of the run, never the run itself: `Redactor.redact_result` walks every
 string of the model, so a token that leaked into a failure reason is caught as well as one in an
 `Authorization` header.
@@ -23,7 +23,7 @@ MASK = "***"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 # Names whose value is a credential wherever they appear: JSON members, form fields, queries.
 SENSITIVE_NAMES = ("access_token", "refresh_token", "id_token", "client_secret")
-# Environment variables holding secrets the vendor SDK and the suite read (DESIGN.md section 3).
+# Environment variables holding secrets the vendor SDK and the suite read (spec/SOURCES.md#tokens).
 SECRET_ENVIRONMENT_VARIABLES = ("SAIL_CLIENT_SECRET",)
 
 _NAMES = "|".join(SENSITIVE_NAMES)

@@ -147,8 +147,8 @@ def validator_for(
 
     Responses are checked with the read validator (writeOnly members are errors). Requests are
     checked without the write rule, because the API ignores read-only fields sent in a create
-    body instead of rejecting them (DESIGN.md section 4). `$ref`s resolve in the spec as
-    `answers` describes it.
+    body instead of rejecting them (spec/SOURCES.md#open-request-schemas). `$ref`s resolve in
+    the spec as `answers` describes it.
     """
     rebased = _rebase_refs(schema)
     cls = OAS30ReadValidator if direction == "response" else OAS30Validator

@@ -2,7 +2,7 @@
 
 A filter comes with a predicate deciding, for any listed object, whether it matches; a sorter
 with a check that two listed objects are in its order. Both are a few lines of Python over
-the objects' members, written from DESIGN.md §3's grammar and independent of the emulator's
+the objects' members, written from spec/SOURCES.md#collections' and independent of the emulator's
 query engine: on a tenant they are the only judge. Literals are drawn from the objects the
 caller owns, so generated filters select some of them and not others.
 """
@@ -21,7 +21,7 @@ from strategies.collection_params import LIST_OPERATORS, Allowed, primitive
 Item = Mapping[str, Any]
 
 # What each documented primitive operator means for a member's value `have` and the
-# literal(s) of the filter: DESIGN.md §3; a missing member matches no comparison.
+# literal(s) of the filter: spec/SOURCES.md#collections; a missing member matches no comparison.
 OPERATOR_ORACLES: dict[str, Callable[[Any, Sequence[Any]], bool]] = {
     "eq": lambda have, values: have == values[0],
     "ne": lambda have, values: have != values[0],

@@ -1,7 +1,7 @@
 """`filters` and `sorters` of the V3 standard collection parameters, per list endpoint.
 
 The filterable and sortable fields come from the spec (`x-filterable` / `x-sortable` on the
-list operations' parameters); the grammar is DESIGN.md §3's: primitive operators
+list operations' parameters); the grammar is spec/SOURCES.md#collections': primitive operators
 `eq ne gt ge lt le in sw co pr isnull ca`, composites `and or not` and parentheses,
 lower-case only; strings double-quoted with `\\"` and `\\\\` escaped; `in ("a","b")` lists.
 """

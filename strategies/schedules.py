@@ -1,6 +1,6 @@
 """Campaign template schedules, and schedules the schema refuses.
 
-The schema (DESIGN.md §3) fixes only the shape. Within it, values follow the vendor's
+The schema (spec/SOURCES.md) fixes only the shape. Within it, values follow the vendor's
 published conventions, so a tenant reads them as intended: hours "0".."23"; WEEKLY days
 "1".."7"; MONTHLY days "1".."31" or "L"; ANNUALLY months "1".."12" with days of the month;
 CALENDAR days as ISO-8601 dates, LIST only; a RANGE is two distinct values, first and last
@@ -112,7 +112,7 @@ def _wrong_member_type(draw: st.DrawFn) -> tuple[dict, str]:
                 ("type", ("string",)),
                 ("hours", ("object",)),
                 ("days", ("object",)),
-                ("months", ("object", "null")),  # nullable (DESIGN.md section 3)
+                ("months", ("object", "null")),  # nullable (spec/SOURCES.md)
                 ("expiration", ("string", "null")),
                 ("timeZoneId", ("string",)),
             ]

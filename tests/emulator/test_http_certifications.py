@@ -1,6 +1,6 @@
 """GET /v3/certifications (listIdentityCertifications): the certifications activation creates,
 read-only, in the IdentityCertificationDto shape, with the documented filters, sorters and
-paging (DESIGN.md section 3), enough for a client to reassign with no control API."""
+paging (spec/SOURCES.md#certifications), enough for a client to reassign with no control API."""
 
 from __future__ import annotations
 

@@ -314,7 +314,7 @@ def test_the_documents_template_its_schedule_and_a_generated_campaign(api, sdk_t
 )
 def test_a_partial_template_and_a_partial_schedule(api, sdk_tenant):
     """Partial models send their unset nullable members as null ("months": null, "interval":
-    null, "expiration": null), which the vendor's description allows (DESIGN.md section 3)."""
+    null, "expiration": null), which the vendor's description allows (spec/SOURCES.md)."""
     partial = {
         "name": unique("SDK partial template"),
         "description": "",

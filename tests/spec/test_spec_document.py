@@ -84,8 +84,7 @@ DOCUMENTED_BODIES = {
 
 # Where a supplemented fact may come from (see spec/README.md, "Supplements").
 X_SOURCE_ORIGINS = (
-    "DESIGN.md §3",
-    "DESIGN.md §4",
+    "SOURCES.md#",
     "RFC 6902",
     "[SDK]",
     "correction of",
@@ -121,8 +120,8 @@ def test_exactly_the_22_documented_operations():
 
 
 def test_the_neighbouring_certifications_list_is_a_marked_supplement():
-    """Reassign needs certification ids; only the Certifications API lists them (DESIGN.md
-    section 3). The neighbouring operations are tagged apart and carry their source."""
+    """Reassign needs certification ids; only the Certifications API lists them (spec/SOURCES.md,
+    certifications). The neighbouring operations are tagged apart and carry their source."""
     every = {op["operationId"]: (m, p, op) for m, p, op in spec.operations(neighbours=True)}
     assert set(every) - set(DOCUMENTED_OPERATIONS) == {
         "listIdentityCertifications",
@@ -130,7 +129,7 @@ def test_the_neighbouring_certifications_list_is_a_marked_supplement():
     }
     method, path, operation = every["listIdentityCertifications"]
     assert (method, path, operation["tags"]) == ("GET", "/certifications", ["Certifications"])
-    assert operation["x-source"].startswith("DESIGN.md §3")
+    assert operation["x-source"].startswith("SOURCES.md#certifications")
     assert set(operation["responses"]) == {"200"} | _ERRORS
     assert operation["x-sailpoint-userLevels"] == ["ORG_ADMIN", "CERT_ADMIN", "REPORT_ADMIN"]
     parameters = {p["name"]: p for p in map(spec.deref, operation["parameters"])}
@@ -170,7 +169,7 @@ def test_the_published_answers_differ_exactly_where_known_drift_says():
     ]
     assert len(overlays) == 2, [path for path, _ in overlays]
     for path, overlay in overlays:
-        assert overlay["x-source"].startswith("DESIGN.md §3"), path
+        assert overlay["x-source"].startswith("SOURCES.md#published-drift"), path
     with pytest.raises(ValueError, match="answers must be"):
         spec.load_spec("vendor")
 
@@ -188,7 +187,7 @@ def test_the_published_answers_differ_exactly_where_known_drift_says():
     ],
 )
 def test_schedule_members_the_vendor_marks_nullable_accept_null(schedule, valid):
-    """DESIGN.md section 3: months, each selection's interval and expiration are nullable (what
+    """spec/SOURCES.md: months, each selection's interval and expiration are nullable (what
     SDK models send when unset); nothing else is."""
     for answers in spec.ANSWER_PROFILES:
         validator = spec.component_validator("Schedule", "request", answers)
@@ -270,6 +269,23 @@ def test_every_supplement_names_its_origin():
     assert len(sources) > 20
     for path, source in sources:
         assert source.startswith(X_SOURCE_ORIGINS), f"{path}: {source!r}"
+
+
+def test_every_source_cited_is_a_section_a_user_can_open():
+    """`SOURCES.md#section` in the spec and the rule catalogue names a section of spec/SOURCES.md
+    (the facts from outside the documents, each with its public source); nothing the project
+    ships cites a file outside the repository."""
+    folder = REPO_ROOT / "spec"
+    sections = set(re.findall(r"^## (\S+)$", (folder / "SOURCES.md").read_text(), re.M))
+    shipped = [folder / "certification-campaigns.yaml", folder / "README.md"]
+    for package in ("conformance", "spec", "emulator", "strategies", "reports"):
+        shipped += sorted(REPO_ROOT.glob(f"{package}/**/*.py"))
+    cited = set()
+    for path in shipped:
+        text = path.read_text(encoding="utf-8")
+        assert "DESIGN.md" not in text and "shared/" not in text, path
+        cited |= set(re.findall(r"SOURCES\.md#([\w-]+)", text))
+    assert cited and cited <= sections, sorted(cited - sections)
 
 
 def _media_examples():
