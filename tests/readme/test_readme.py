@@ -34,9 +34,16 @@ TENANT = "https://acme.api.identitynow.com"
 BEFORE = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/before"
 AFTER = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/after"
 DIFF = (
-    ".tox/py/bin/python -m reports diff reports/out/before/*/results.json "
-    "reports/out/after/*/results.json --format markdown"
+    ".tox/conformance/bin/python -m reports diff reports/out/before reports/out/after "
+    "--format markdown"
 )
+TONIGHT = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/tonight"
+NIGHTLY_DIFF = (
+    ".tox/conformance/bin/python -m reports diff reports/out/nightly reports/out/tonight "
+    "--also-before reports/out/nightly"
+)
+KEEP = "mkdir -p reports/out/nightly && mv reports/out/tonight/*/ reports/out/nightly/"
+KEEP_LAST = "ls -d reports/out/nightly/*/ | head -n -7 | xargs -r rm -r"
 ACME = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --report-dir reports/out/acme"
 PROFILE = ".tox/conformance/bin/python -m reports profile reports/out/acme/*/results.json"
 LIKE = ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json"
@@ -61,6 +68,10 @@ COVERAGE: dict[str, str] = {
     BEFORE: UPGRADE,
     AFTER: UPGRADE,
     DIFF: UPGRADE,
+    TONIGHT: UPGRADE,
+    NIGHTLY_DIFF: UPGRADE,
+    KEEP: UPGRADE,
+    KEEP_LAST: UPGRADE,
     ACME: LEARNING,
     PROFILE: LEARNING,
     LIKE: LEARNING,
@@ -258,30 +269,45 @@ SEEDED_SUBSET = (
 
 
 def test_a_tenant_before_and_after_an_upgrade(emulator, tmp_path):
-    """Two runs with the same --seed against an unchanged tenant: the diff finds nothing."""
+    """Two runs with the same --seed against an unchanged tenant: the diff finds nothing; a
+    third, tonight's, against the first two kept as the nightly baseline, neither."""
     folders = {TENANT: emulator, "reports/out/": f"{tmp_path}/"}
-    lines = [readme_line(BEFORE, folders), readme_line(AFTER, folders)]
-    runs = [
-        subprocess.Popen(
-            line + SEEDED_SUBSET,
-            shell=True,
-            cwd=REPO,
-            env={**os.environ, **GUEST_CREDENTIALS},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for line in lines  # side by side: both meet the same machine load
-    ]
-    for process in runs:
-        output = process.communicate(timeout=300)[0]
-        assert process.returncode == 0, output[-3000:]
-    # What is compared is what the runs found; their speed on a busy machine is not (the
-    # slowdown regression has its own tests in tests/reports/test_run_diff.py).
-    diff = run(readme_line(DIFF, folders) + " --slowdown-factor 20")
+
+    def suite_runs(*lines: str) -> None:
+        runs = [
+            subprocess.Popen(
+                line + SEEDED_SUBSET,
+                shell=True,
+                cwd=REPO,
+                env={**os.environ, **GUEST_CREDENTIALS},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for line in lines  # side by side: they meet the same machine load
+        ]
+        for process in runs:
+            output = process.communicate(timeout=300)[0]
+            assert process.returncode == 0, output[-3000:]
+
+    suite_runs(readme_line(BEFORE, folders), readme_line(AFTER, folders))
+    diff = run(readme_line(DIFF, folders))
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert diff.stdout.strip().endswith("**No changes.**"), diff.stdout
     assert diff.stderr == ""
+    for side in ("before", "after"):  # the last runs, kept as the nightly baseline
+        for folder in (tmp_path / side).iterdir():
+            if folder.is_dir():
+                shutil.copytree(folder, tmp_path / "nightly" / folder.name)
+    # Tonight's run, alone: two runs of one tenant at once may move each other's clock.
+    suite_runs(readme_line(TONIGHT, folders))
+    nightly = run(readme_line(NIGHTLY_DIFF, folders))
+    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
+    assert nightly.stdout.strip().endswith("No changes."), nightly.stdout
+    assert "(the latest of 2 runs)" in nightly.stderr
+    assert run(readme_line(KEEP, folders)).returncode == 0
+    assert run(readme_line(KEEP_LAST, folders)).returncode == 0
+    assert len([path for path in (tmp_path / "nightly").iterdir() if path.is_dir()]) == 3
 
 
 CLIENT_TEST = """
