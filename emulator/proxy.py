@@ -1,20 +1,25 @@
 """`python -m emulator proxy --upstream URL [--port 0] [--report-dir DIR] [--fail-on-violations]
-[--fail-on-warnings] [--redact-values] [-- COMMAND ...]`: a validating, recording proxy.
+[--fail-on-warnings] [--strict] [--redact-values] [-- COMMAND ...]`: a validating, recording
+proxy.
 
 Every request goes to the upstream unchanged (method, path, query, headers, body; TLS
 verified, REQUESTS_CA_BUNDLE honoured) and its answer comes back unchanged. Each exchange is
-then judged both ways off the request's path (emulator.traffic_judge), so the proxy adds
-little time. With a COMMAND it runs it with SAIL_BASE_URL pointing at the proxy (the caller's
-SAIL_CLIENT_ID and SAIL_CLIENT_SECRET pass through) and stops when it ends; without one it
-serves until interrupted. Then it prints each distinct finding once with its count, writes the
-run folder (results.json, report.html, junit.xml, traffic.har: emulator.observation) and exits
-as the serve gate does: 1 on a violation (with --fail-on-violations), else the command's code.
-An upstream it cannot reach is answered 502 in the documented error shape.
+then judged both ways (emulator.traffic_judge) in a process of its own that runs when a core
+is free, so the forwarding never waits for it (emulator.upstream: keep-alive connections
+parsed by httptools). With a COMMAND it runs it with SAIL_BASE_URL pointing at the proxy
+(the caller's SAIL_CLIENT_ID and SAIL_CLIENT_SECRET pass through) and stops when it ends;
+without one it serves until interrupted. Then it prints each distinct finding once with its
+count, writes the run folder (results.json, report.html, junit.xml, traffic.har:
+emulator.observation) and exits as the serve gate does: 1 on a violation (with
+--fail-on-violations), else the command's code. An upstream it cannot reach is answered 502
+in the documented error shape, and reported once with its count.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import multiprocessing
 import os
 import queue
 import socket
@@ -25,11 +30,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import uvicorn
 
 from emulator import gate_report, http_errors
 from emulator.traffic_judge import Seen, TrafficJudge
+from emulator.upstream import Answer, Upstream, UpstreamError
 from emulator.violation_gate import run_or_wait
 
 READY = "Certification Campaigns proxy ready at "
@@ -50,24 +55,12 @@ HOP_BY_HOP = frozenset(
 
 
 class ProxyApp:
-    """The ASGI application: forward, answer, then hand the exchange to the judge."""
+    """The ASGI application: forward, answer, then hand the exchange to the judging."""
 
-    def __init__(self, upstream: str, judged: queue.SimpleQueue) -> None:
-        self.upstream = upstream.rstrip("/")
-        self.judged = judged
-        self.client: httpx.AsyncClient | None = None
-
-    def _client(self) -> httpx.AsyncClient:
-        if self.client is None:
-            # TLS verified; a private CA as the suite takes it (REQUESTS_CA_BUNDLE).
-            verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("SSL_CERT_FILE")
-            self.client = httpx.AsyncClient(
-                verify=verify or True,
-                trust_env=False,
-                timeout=httpx.Timeout(60.0),
-                limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
-            )
-        return self.client
+    def __init__(self, upstream: str, judged) -> None:
+        self.upstream_url = upstream.rstrip("/")
+        self.upstream = Upstream(upstream)
+        self.judged = judged  # put(exchange as a tuple of what came off the wire)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "lifespan":
@@ -75,48 +68,32 @@ class ProxyApp:
             return
         if scope["type"] != "http":
             return
-        started = datetime.now(UTC).isoformat()
+        started = time.time()
         body = await _read_body(receive)
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         query = scope.get("query_string", b"").decode("latin-1")
-        url = self.upstream + raw_path + (f"?{query}" if query else "")
+        target = raw_path + (f"?{query}" if query else "")
         headers = [(k, v) for k, v in scope["headers"] if k.lower() not in HOP_BY_HOP]
         clock = time.perf_counter()
-        request_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers}
-
-        def sent(status, answer_headers, content, error: str = "") -> Seen:
-            elapsed = (time.perf_counter() - clock) * 1000
-            method = scope["method"]
-            return Seen(
-                started, method, url, raw_path, request_headers, body, status,
-                answer_headers, content, elapsed, error,
-            )  # fmt: skip
-
         try:
-            request = self._client().build_request(
-                scope["method"], url, headers=headers, content=body
-            )
-            response = await self._client().send(request, stream=True)
-            try:
-                content = b"".join([chunk async for chunk in response.aiter_raw()])
-            finally:
-                await response.aclose()
-        except httpx.HTTPError as error:
+            answer = await self.upstream.send(scope["method"], target, headers, body)
+        except UpstreamError as error:
             failure = http_errors.error_response(502, f"the upstream could not be reached: {error}")
             await failure(scope, receive, send)
-            self.judged.put(sent(None, {}, b"", type(error).__name__))
-            return
-        answer_headers = [(k, v) for k, v in response.headers.raw if k.lower() not in HOP_BY_HOP]
-        await send(
-            {
-                "type": "http.response.start",
-                "status": response.status_code,
-                "headers": answer_headers,
-            }
+            answer, reason = Answer(0, [], b""), str(error).split(":")[0]
+        else:
+            reason = ""
+            answer.headers = [(k, v) for k, v in answer.headers if k.lower() not in HOP_BY_HOP]
+            start = {"type": "http.response.start", "status": answer.status}
+            await send({**start, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
+        # As it came off the wire: the judging process reads it (Seen.from_wire), so the
+        # forwarding spends no time decoding what only the judging needs.
+        elapsed_ms = (time.perf_counter() - clock) * 1000
+        request = (started, scope["method"], self.upstream_url + target, raw_path, headers, body)
+        self.judged.put(
+            (*request, answer.status or None, answer.headers, answer.body, elapsed_ms, reason)
         )
-        await send({"type": "http.response.body", "body": content})
-        decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in answer_headers}
-        self.judged.put(sent(response.status_code, decoded, content))
 
     async def _lifespan(self, receive, send) -> None:
         while True:
@@ -124,8 +101,7 @@ class ProxyApp:
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self.client is not None:
-                    await self.client.aclose()
+                self.upstream.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -140,22 +116,78 @@ async def _read_body(receive) -> bytes:
 
 
 class Judging:
-    """The thread that judges exchanges as they come, so a request never waits for it."""
+    """A process of its own judges the exchanges and writes the run folder, so judging never
+    holds the forwarding's interpreter lock (a thread would: each exchange would wait)."""
 
-    def __init__(self, judge: TrafficJudge) -> None:
-        self.judge = judge
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="judging")
-        self._thread.start()
+    def __init__(self, args: argparse.Namespace) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.queue = context.Queue()
+        self._results = context.Queue()
+        self._process = context.Process(
+            target=_judge_and_write, args=(self.queue, self._results, args), daemon=True
+        )
+        self._process.start()
 
-    def _run(self) -> None:
-        while (seen := self.queue.get()) is not None:
-            self.judge.judge(seen)
+    def finish(self, command: list[str], status: int, started_at: str, duration_s: float):
+        """Judge what is queued, write the folder; the findings and where the folder is."""
+        self.queue.put((command, status, started_at, duration_s))
+        found = self._results.get()
+        self._process.join()
+        return found
 
-    def finish(self) -> None:
-        """Judge what is queued, then stop."""
-        self.queue.put(None)
-        self._thread.join()
+
+class Batches:
+    """Exchanges handed over in batches: one pickling and one pipe write per batch, not per
+    exchange, on the forwarding's side."""
+
+    def __init__(self, queue, seconds: float = 0.05) -> None:
+        self._queue = queue
+        self._seconds = seconds
+        self._pending: list[tuple] = []
+        self._flushing = False
+
+    def put(self, seen: tuple) -> None:
+        self._pending.append(seen)
+        if not self._flushing:
+            self._flushing = True
+            asyncio.get_running_loop().call_later(self._seconds, self.flush)
+
+    def flush(self) -> None:
+        self._flushing = False
+        if self._pending:
+            self._queue.put(self._pending)
+            self._pending = []
+
+
+def _yield_to_forwarding() -> None:
+    """Judging runs when a core is idle: under load it lags behind and catches up after,
+    the forwarding never waits for it (SCHED_IDLE where Linux offers it, else nice 19)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(19)
+
+
+def _judge_and_write(exchanges, results, args: argparse.Namespace) -> None:
+    _yield_to_forwarding()
+    # Drained at once into this process: a backlog held on the forwarding's side would cost
+    # it (its pipe writer and garbage collector would walk it).
+    backlog: queue.SimpleQueue = queue.SimpleQueue()
+
+    def drain() -> None:
+        while True:
+            batch = exchanges.get()
+            backlog.put(batch)
+            if not isinstance(batch, list):
+                return
+
+    threading.Thread(target=drain, daemon=True).start()
+    judge = TrafficJudge(strict=args.strict)
+    while isinstance(batch := backlog.get(), list):
+        for wire in batch:
+            judge.judge(Seen.from_wire(*wire))
+    command, status, started_at, duration_s = batch
+    results.put(_report(args, judge, command, status, started_at, duration_s))
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -204,9 +236,9 @@ def main(argv: list[str]) -> int:
 
 
 def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
-    judge = TrafficJudge(strict=args.strict)
-    judging = Judging(judge)
-    app = ProxyApp(args.upstream, judging.queue)
+    judging = Judging(args)
+    batches = Batches(judging.queue)
+    app = ProxyApp(args.upstream, batches)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
@@ -222,16 +254,20 @@ def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
     status = run_or_wait(command, {**os.environ, "SAIL_BASE_URL": base_url}, "proxy")
     server.should_exit = True
     thread.join(timeout=10)
-    judging.finish()
-    return _report(args, judge, command, status, started_at, time.monotonic() - clock)
+    batches.flush()
+    lines, failing = judging.finish(command, status, started_at, time.monotonic() - clock)
+    for line in lines:
+        print(line, file=sys.stderr)
+    if args.fail_on_violations and failing:
+        return 1
+    return status
 
 
-def _report(args, judge: TrafficJudge, command, status, started_at, duration_s) -> int:
+def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
+    """(the lines to print, whether a finding fails the gate), the run folder written."""
     from emulator.observation import new_run_id, observation_result, write_observation
 
     findings = gate_report.distinct(judge.findings + judge.token_warnings())
-    for finding in findings:
-        print(finding.line(), file=sys.stderr)
     result = observation_result(
         judge,
         findings,
@@ -245,8 +281,7 @@ def _report(args, judge: TrafficJudge, command, status, started_at, duration_s) 
         result, judge.exchanges, args.report_dir, redact_values=args.redact_values
     )
     summary = f"proxy: {len(judge.exchanges)} exchange(s), {gate_report.summary(findings)}"
-    print(summary + (f"; command exited {status}" if command else ""), file=sys.stderr)
-    print(f"proxy: report folder {folder}", file=sys.stderr)
-    if args.fail_on_violations and gate_report.failing(findings, args.fail_on_warnings):
-        return 1
-    return status
+    lines = [finding.line() for finding in findings]
+    lines.append(summary + (f"; command exited {status}" if command else ""))
+    lines.append(f"proxy: report folder {folder}")
+    return lines, bool(gate_report.failing(findings, args.fail_on_warnings))

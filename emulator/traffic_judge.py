@@ -20,7 +20,7 @@ import threading
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -62,6 +62,36 @@ class Seen:
     response_body: bytes
     elapsed_ms: float
     upstream_error: str = ""
+
+    @classmethod
+    def from_wire(
+        cls,
+        started: float,
+        method: str,
+        url: str,
+        sent_path: str,
+        request_headers: list[tuple[bytes, bytes]],
+        request_body: bytes,
+        status: int | None,
+        response_headers: list[tuple[bytes, bytes]],
+        response_body: bytes,
+        elapsed_ms: float,
+        upstream_error: str = "",
+    ) -> Seen:
+        """From what the proxy kept of an exchange: raw headers, the start as epoch seconds."""
+        return cls(
+            datetime.fromtimestamp(started, UTC).isoformat(),
+            method,
+            url,
+            sent_path,
+            {k.decode("latin-1"): v.decode("latin-1") for k, v in request_headers},
+            request_body,
+            status,
+            {k.decode("latin-1"): v.decode("latin-1") for k, v in response_headers},
+            response_body,
+            elapsed_ms,
+            upstream_error,
+        )
 
     @property
     def query(self) -> str:
