@@ -37,6 +37,7 @@ from typing import Any
 
 from reports.behaviour_diff import Finding, behaviour_findings
 from reports.model import CheckRecord, RunResult, StoppedBy, fold_outcomes
+from reports.server_answer import what_the_server_did
 from reports.server_time import (
     DEFAULT_SLOWDOWN_FACTOR,
     MIN_SLOWDOWN_MS,
@@ -378,49 +379,11 @@ def _change(key: Key, was, now, record, anchors) -> Change:
         before=was,
         after=now,
         documented=record.documented if record is not None else "",
-        did=_what_the_server_did(record) if record is not None else "",
+        did=what_the_server_did(record) if record is not None else "",
         details=anchors.get(key, ""),
         stopped_by=record.stopped_by if record is not None else None,
         status=exchange.status_code if exchange is not None and now in ("fail", "error") else None,
     )
-
-
-def _what_the_server_did(record: CheckRecord) -> str:
-    """The status and the decisive part of the body, else the first line of the reason."""
-    if record.outcome in ("skip", "not-run"):
-        return f"{record.outcome}: {_squeeze(record.reason, 160)}"
-    exchange = record.exchange
-    if exchange is not None and exchange.status_code is not None:
-        body = _squeeze(_decisive(exchange.response_body or ""), 160)
-        return f"answered {exchange.status_code} to {exchange.method}" + (
-            f" {body}" if body else ""
-        )
-    return _squeeze(_first_line(record.reason.removeprefix("The server did: ")), 200)
-
-
-def _decisive(body: str) -> str:
-    """Of a JSON error body, its message texts; of any other body, its start."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return body
-    if isinstance(document, dict):
-        texts = [m.get("text", "") for m in document.get("messages", []) if isinstance(m, dict)]
-        for name in ("error", "message", "detailCode"):
-            if isinstance(document.get(name), str):
-                texts.insert(0, document[name])
-        if texts:
-            return "; ".join(t for t in texts if t)
-    return json.dumps(document, separators=(",", ":"))
-
-
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else ""
-
-
-def _squeeze(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _union(maps: list[dict[str, set[Any]]]) -> dict[str, set[Any]]:
