@@ -16,6 +16,7 @@ import inspect
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ import requests
 
 from emulator.control_api import CONTROL_ROUTES
 from emulator.process import READY
+from emulator.proxy import READY as PROXY_READY
 from tests.harness import CLIENT_CREDENTIALS, GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served
 from tests.readme.readme_commands import README, readme_line, shell_commands, tox_config
 
@@ -49,6 +51,10 @@ PROFILE = ".tox/conformance/bin/python -m reports profile reports/out/acme/*/res
 LIKE = ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json"
 PLUGIN_LIKE = "pytest --campaigns-like reports/out/acme/*/results.json"
 EXPORT_BASE_URL = f"export SAIL_BASE_URL={TENANT}"
+WATCH = f"python -m emulator proxy --upstream {TENANT} --port 8090 --report-dir reports/out/watch"
+PROXY_GATE = (
+    f"python -m emulator proxy --upstream {TENANT} --fail-on-violations -- ./run-my-client-tests.sh"
+)
 UPGRADE = "test_a_tenant_before_and_after_an_upgrade"
 LEARNING = "test_gating_a_client_on_what_a_tenant_run_taught"
 
@@ -86,6 +92,9 @@ COVERAGE: dict[str, str] = {
     "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh": (
         "test_serve_gate_example"
     ),
+    WATCH: "test_watching_a_tenant_through_the_proxy",
+    PROXY_GATE: "test_gating_a_client_through_the_proxy",
+    "python benchmarks/proxy_overhead.py": "test_proxy_benchmark_runs",
 }
 
 
@@ -385,7 +394,7 @@ def test_benchmark_runs(tmp_path):
     )
 
 
-def test_serve_gate_example(tmp_path):
+def client_script(tmp_path: Path) -> None:
     script = tmp_path / "run-my-client-tests.sh"
     script.write_text(
         "#!/bin/sh\n"
@@ -399,8 +408,54 @@ def test_serve_gate_example(tmp_path):
         "print('client got', r.status_code)\"\n"
     )
     script.chmod(0o755)
+
+
+def test_serve_gate_example(tmp_path):
+    client_script(tmp_path)
     command = "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh"
     result = run(readme_line(command), tmp_path, {"PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "client got 200" in result.stdout
     assert "gate: 0 contract violation(s), 0 warning(s); command exited 0" in result.stderr
+
+
+def test_gating_a_client_through_the_proxy(tmp_path, emulator):
+    client_script(tmp_path)
+    result = run(readme_line(PROXY_GATE, {TENANT: emulator}), tmp_path, CLIENT_CREDENTIALS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "client got 200" in result.stdout
+    assert "proxy: 2 exchange(s), 0 contract violation(s), 0 warning(s); command exited 0" in (
+        result.stderr
+    )
+    assert list((tmp_path / "reports" / "out").glob("observation-*/traffic.har"))
+
+
+def test_watching_a_tenant_through_the_proxy(tmp_path, emulator):
+    line = readme_line(WATCH, {TENANT: emulator, "8090": "0", "reports/out/watch": "watch"})
+    process = subprocess.Popen(
+        ["sh", "-c", f"exec {line}"], cwd=tmp_path, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        proxy_url = process.stdout.readline().removeprefix(PROXY_READY)
+        token = requests.post(
+            f"{proxy_url.split()[0]}/oauth/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": "conformance",
+                "client_secret": "conformance-secret",
+            },
+            timeout=10,
+        )
+        assert token.status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert process.returncode == 0
+    [folder] = (tmp_path / "watch").iterdir()
+    assert (folder / "results.json").exists() and (folder / "traffic.har").exists()
+
+
+def test_proxy_benchmark_runs():
+    result = run(readme_line("python benchmarks/proxy_overhead.py") + " --duration 0.5")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert re.search(r"^latency \(1 connection, median\): direct [\d.]+ ms", result.stdout, re.M)
