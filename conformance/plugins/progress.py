@@ -27,28 +27,73 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class _ProgressLines:
-    """On a terminal, a progress line every 15 s of a long run; nothing in CI logs."""
+    """Progress with an end, on every run longer than 15 s: tests done of the total, requests
+    made (of those planned, on a tenant plan), failures so far and the time left. On a terminal
+    a line every 15 s; in a CI log (CI set, or no terminal) a line at each tenth of the tests
+    or each minute, whichever comes first, so a log shows the run moving without flooding."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.done = 0
-        self.last = time.monotonic()
+        self.total = 0
+        self.planned: int | None = None
+        self.started = self.last = time.monotonic()
+        self.tenths = 0
+        self.in_a_log = bool(os.environ.get("CI")) or not sys.stdout.isatty()
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = len(session.items)
+        options = self.config.stash.get(keys.RUN_OPTIONS, None)
+        if options is not None and options.profile == "tenant":
+            self.planned = request_plan.planned_requests(session.items, options.read_only)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when != "teardown" or os.environ.get("CI") or not sys.stdout.isatty():
+        if report.when != "teardown":
             return
         self.done += 1
-        if time.monotonic() - self.last < 15:
+        now = time.monotonic()
+        if not self.due(now):
             return
-        self.last = time.monotonic()
         session = self.config.stash.get(keys.SESSION, None)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         collector = self.config.pluginmanager.get_plugin("conformance-run-collector")
         if reporter is not None and session is not None and collector is not None:
-            reporter.write_line(
-                f"conformance: {self.done} tests done, {session.request_count} requests, "
-                f"{collector.failed_so_far()} failed so far"
-            )
+            if reporter._tw.width_of_current_line:  # after -q's dots: a line of its own
+                reporter.write("\n")
+            reporter.write_line(self.line(session.request_count, collector.failed_so_far(), now))
+
+    def due(self, now: float) -> bool:
+        """Whether a line is due now (and then it counts as shown)."""
+        tenths = self.done * 10 // self.total if self.total else 0
+        if self.in_a_log:
+            due = now - self.last >= 60 or tenths > self.tenths
+        else:
+            due = now - self.last >= 15
+        if now - self.started < 15 or not due:
+            return False
+        self.last, self.tenths = now, tenths
+        return True
+
+    def line(self, requests: int, failed: int, now: float) -> str:
+        of_total = f"/{self.total}" if self.total else ""
+        of_planned = f" of ~{self.planned}" if self.planned else ""
+        text = (
+            f"conformance: {self.done}{of_total} tests, {requests}{of_planned} requests, "
+            f"{failed} failed so far"
+        )
+        shares = [self.done / self.total] if self.total else []
+        shares += [min(requests / self.planned, 1.0)] if self.planned else []
+        share = max(shares, default=0.0)
+        if 0 < share < 1:
+            left = (now - self.started) * (1 - share) / share
+            ends = time.strftime("%H:%M:%S", time.localtime(time.time() + left))
+            text += f", about {_duration(left)} left (ends ~{ends})"
+        return text
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
 def _run_summary(config: pytest.Config) -> list[str]:
