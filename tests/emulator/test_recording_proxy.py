@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+import uvicorn
 
+from emulator import EmulatorConfig, create_app
 from emulator.process import start_emulator
 from reports import load_results
 from reports.diff import compare_runs
@@ -191,3 +198,45 @@ def _credentials() -> dict[str, str]:
         "client_id": CLIENT_CREDENTIALS["SAIL_CLIENT_ID"],
         "client_secret": CLIENT_CREDENTIALS["SAIL_CLIENT_SECRET"],
     }
+
+
+@contextmanager
+def https_emulator(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An emulator served over TLS with a certificate of a throwaway CA; (URL, the CA file)."""
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    key_and_chain, ca_file = tmp_path / "server.pem", tmp_path / "ca.pem"
+    ca.issue_cert("127.0.0.1").private_key_and_cert_chain_pem.write_to_path(str(key_and_chain))
+    ca.cert_pem.write_to_path(str(ca_file))
+    config = uvicorn.Config(
+        create_app(EmulatorConfig(transition_delay=0)),
+        log_level="warning",
+        ssl_certfile=str(key_and_chain),
+    )
+    server = uvicorn.Server(config)
+    sock = socket.create_server(("127.0.0.1", 0))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.01)
+    try:
+        yield f"https://127.0.0.1:{sock.getsockname()[1]}", ca_file
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+LIST_ONCE = CLIENTS.split(" && ")[0]  # the SDK example: a token, then the campaign list
+
+
+def test_tls_is_verified_against_requests_ca_bundle(tmp_path, monkeypatch):
+    with https_emulator(tmp_path) as (url, ca_file):
+        untrusted = proxy(url, tmp_path / "untrusted", "--fail-on-violations", command=LIST_ONCE)
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_file))
+        trusted = proxy(url, tmp_path / "trusted", "--fail-on-violations", command=LIST_ONCE)
+    assert untrusted.returncode == 1
+    assert "tenant: the upstream could not be reached: SSLCertVerificationError" in (
+        untrusted.stderr
+    )
+    assert trusted.returncode == 0, trusted.stderr
+    assert "proxy: 2 exchange(s), 0 contract violation(s)" in trusted.stderr
