@@ -154,10 +154,10 @@ class AllowedSteps:
         if state is not None:
             self._before[case.id] = state
 
-    def refused_allowed_step(self, response, case) -> Verdict | None:
-        """The verdict of a step the object's state allows and the server refused with a 400
-        (read before and after the step); None when the step is not judged, was not refused,
-        or a documented rule refuses it."""
+    def refusal(self, response, case) -> Verdict | None:
+        """The verdict on a step the server refused with a 400, of the object as read before
+        and after it: allowed (the 400 breaks its rules) or FORBIDDEN (a documented rule
+        refuses it: the 400 is right); None when the step is not judged or was not refused."""
         before = self._before.pop(case.id, None)
         if before is None or response.status_code != 400:
             return None  # not a judged step, or not refused
@@ -169,7 +169,7 @@ class AllowedSteps:
         first, then = judge(before, body, now), judge(after, body, now)
         if first is None or then is None or first.allowed != then.allowed:
             return None  # cannot say, or the object changed meanwhile
-        return then if then.allowed else None
+        return then
 
 
 def _operation_id(case) -> str:

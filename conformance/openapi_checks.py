@@ -193,9 +193,11 @@ def undocumented_properties(run: RunChecks, ctx, response, case) -> bool | None:
 def allowed_step_is_accepted(run: RunChecks, ctx, response, case) -> bool | None:
     if run.allowed_steps is None:
         return True  # not a stateful run: nothing reads the objects
-    verdict = run.allowed_steps.refused_allowed_step(response, case)
+    verdict = run.allowed_steps.refusal(response, case)
     if verdict is None:
-        return True  # not judged, not refused, or refused by a documented rule
+        return True  # not a judged step, or not refused
+    if not verdict.allowed:
+        return None  # a documented rule refuses the step: the 400 is right
     sentences = " ".join(RULES[rule].sentence for rule in verdict.rules)
     raise ContractFailure(
         case.operation.label,

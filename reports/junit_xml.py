@@ -31,7 +31,9 @@ def render_junit_xml(result: RunResult, redactor: Redactor | None = None) -> str
     result = (redactor or default_redactor()).redact_result(result)
     meta = result.metadata
     counts = result.test_counts()
-    headline = meta.completion.headline()  # an incomplete run: one more error, saying why
+    # An incomplete run: one more error, saying why; except for a module that could not be
+    # collected, which pytest already counts as an error of its own.
+    headline = "" if meta.completion.stopped == "collection-error" else meta.completion.headline()
     totals = {
         "tests": str(len(result.tests) + bool(headline)),
         "failures": str(counts["failed"]),
@@ -137,6 +139,7 @@ def _run_properties(result: RunResult) -> dict[str, str]:
         "read_only": str(meta.read_only).lower(),
         "strict": str(meta.strict).lower(),
         "seed": "random" if meta.seed is None else str(meta.seed),
+        "completion": meta.completion.headline() or "completed",
     }
     properties.update({f"version:{k}": v for k, v in sorted(meta.dependency_versions.items())})
     return properties
