@@ -195,7 +195,10 @@ def _token(base_url: str, client_id: str, secret: str, clock: _Clock) -> str:
             f"{url} refused the client credentials (HTTP {response.status_code}, "
             f"{body['error']}): check SAIL_CLIENT_ID and SAIL_CLIENT_SECRET"
         )
-    if response.status_code >= 500:
+    # A server in trouble answers 5xx; a web server that is not an OAuth endpoint (a static
+    # site, the wrong base URL) answers 501 "not implemented" or an HTML page.
+    html = "html" in response.headers.get("Content-Type", "")
+    if response.status_code >= 500 and response.status_code != 501 and not html:
         raise TargetUnusable(
             f"{url} failed ({_describe(response)}): the server is in trouble; try again later"
         )

@@ -117,6 +117,31 @@ def test_web_server_that_is_not_this_api():
     assert_says(said, f"{url}/oauth/token is not an OAuth token endpoint", "API base URL")
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        (501, "text/html", "<html><body>Unsupported method ('POST')</body></html>"),
+        (405, "text/html", "<html><body>Method Not Allowed</body></html>"),
+        (503, "text/html", "<html><body>Service Unavailable</body></html>"),
+        (200, "text/html", "<html><body>Welcome</body></html>"),
+    ],
+)
+def test_a_static_web_server_is_not_an_oauth_token_endpoint(answer):
+    """What a static web server (or a proxy's error page) answers a POST: never 'the server
+    is in trouble', always the hint that --target is the API base URL."""
+    with answering({"/oauth/token": answer}) as url:
+        said = refusal(url, **CREDENTIALS)
+    kind = f"HTTP {answer[0]}, text/html"
+    assert_says(said, f"{url}/oauth/token is not an OAuth token endpoint ({kind})", "API base URL")
+    assert "in trouble" not in said
+
+
+def test_a_json_5xx_is_a_server_in_trouble():
+    with answering({"/oauth/token": (502, "application/json", "{}")}) as url:
+        said = refusal(url, **CREDENTIALS)
+    assert_says(said, "failed (HTTP 502, application/json): the server is in trouble")
+
+
 def test_token_endpoint_without_the_campaigns_api():
     with answering({"/oauth/token": oauth_token()}) as url:
         said = refusal(url + "/v3", **CREDENTIALS)
