@@ -6,11 +6,11 @@ Its options exist in every pytest session of that environment (they parse before
 module is found); the suite's own plugins load with its test modules (conformance/conftest.py)
 and act only there.
 
-Here too: choosing tests by what they check. `--rule ID` (repeatable) keeps exactly the tests
-that declare that rule (`@pytest.mark.rules`, drawn or not), `--operation OPERATION_ID` the
-tests of that operation (parametrized by it); given both, the tests of either. Their fixtures
-(the setup) come with them. An unknown id is one line listing the known ones, before the
-target is reached.
+Here too: a clean ending on Ctrl-C (`_CleanInterrupt`), and choosing tests by what they
+check. `--rule ID` (repeatable) keeps exactly the tests that declare that rule
+(`@pytest.mark.rules`, drawn or not), `--operation OPERATION_ID` the tests of that operation
+(parametrized by it); given both, the tests of either. Their fixtures (the setup) come with
+them. An unknown id is one line listing the known ones, before the target is reached.
 """
 
 from __future__ import annotations
@@ -83,6 +83,7 @@ def _chosen(config: pytest.Config, option: str) -> list[str]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_CleanInterrupt(config), "conformance-clean-interrupt")
     for option, known in (("rule", _known_rules), ("operation", _known_operations)):
         chosen = _chosen(config, option)
         if not chosen:
@@ -115,3 +116,42 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     items[:] = kept
+
+
+class _CleanInterrupt:
+    """Ctrl-C during a suite run: pytest would print where the KeyboardInterrupt happened (some
+    line of the client's throttle) and end on its count of the tests that passed. The suite's
+    run ends instead on one line saying it was interrupted and what cleanup did; the exit
+    status stays pytest's 2. Other pytest sessions are left as they are."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.interrupted = False
+
+    def _suite_runs(self) -> bool:
+        from conformance.plugins import keys
+
+        return keys.RUN_OPTIONS in self.config.stash
+
+    @pytest.hookimpl(trylast=True)  # after the terminal reporter kept its report of it
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
+        if not self._suite_runs():
+            return
+        self.interrupted = True
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        crash = getattr(getattr(reporter, "_keyboardinterrupt_memo", None), "reprcrash", None)
+        if crash is not None:  # its separator line says this instead of the traceback's
+            crash.message = "interrupted (Ctrl-C)"
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if not self.interrupted:
+            return
+        from conformance.plugins import keys
+
+        cleanup = config.stash.get(keys.CLEANUP_SUMMARY, None) or "cleanup: nothing to undo"
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        line = f"conformance: the run was interrupted (Ctrl-C); {cleanup}"
+        if reporter is not None:
+            reporter.write_line(line, yellow=True)
+        else:
+            print(line)

@@ -1,0 +1,34 @@
+"""Ctrl-C during a run: the last line says the run was interrupted and what cleanup did, the
+exit status is 2, and no traceback or KeyboardInterrupt location is printed."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from tests.harness import REPO, suite_environment
+
+
+def test_ctrl_c_ends_on_one_line_saying_so_and_what_cleanup_did(tmp_path):
+    command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider"]
+    process = subprocess.Popen(
+        [*command, "--report-dir", str(tmp_path)],
+        cwd=REPO,
+        env=suite_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    seen = ""
+    deadline = time.monotonic() + 120
+    while seen.count(".") < 5 and time.monotonic() < deadline:  # a few tests have passed
+        seen += process.stdout.read(1)
+    process.send_signal(signal.SIGINT)
+    output = seen + process.communicate(timeout=120)[0]
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert process.returncode == 2, output[-3000:]
+    assert lines[-1].startswith("conformance: the run was interrupted (Ctrl-C); cleanup: "), lines
+    assert "KeyboardInterrupt" not in output and "Traceback" not in output, output[-3000:]
