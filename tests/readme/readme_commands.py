@@ -11,8 +11,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"
 _FENCE = re.compile(r"^```(\w*)\s*$")
-_INLINE = re.compile(r"`((?:python|tox|pytest|\.tox/)[^`]*)`")
-_PROGRAMS = ("python ", "tox", "pytest ", ".tox/", "export ", "SAIL_BASE_URL=")
+_INLINE = re.compile(r"`((?:python|tox|pytest|\.tox/|campaigns-)[^`]*)`")
+_PROGRAMS = ("python ", "tox", "pytest ", ".tox/", "export ", "SAIL_BASE_URL=", "campaigns-")
 
 
 def _strip_comment(line: str) -> str:
@@ -47,7 +47,8 @@ class NotInTheReadme(AssertionError):
 
 def readme_line(command: str, replace: dict[str, str] | None = None) -> str:
     """The README's `command`, as a shell line that runs it here: `python` (also tox's
-    `.tox/ENV/bin/python`) and `pytest` are this environment's; `tox -e ENV -- ARGS` is the
+    `.tox/ENV/bin/python`), `pytest` and the package's `campaigns-*` commands are this
+    environment's; `tox -e ENV -- ARGS` is the
     command tox.ini gives ENV, with ARGS for {posargs} and the variables it reads left to the
     shell; then each `replace` key (a placeholder, a tenant URL, a report folder) becomes its
     value. Raises NotInTheReadme if the README does not give `command`, so a test that runs
@@ -70,6 +71,9 @@ def readme_line(command: str, replace: dict[str, str] | None = None) -> str:
         )
         line = line[: tox.start()] + run
     python = shlex.quote(sys.executable)
+    # The package's commands, as `pip install .` put them beside this environment's python.
+    scripts = shlex.quote(str(Path(sys.executable).parent))
+    line = re.sub(r"(^|&& |\s)(campaigns-(?:conformance|emulator))\b", rf"\g<1>{scripts}/\2", line)
     line = re.sub(r"(^|&& |\s)(?:\.tox/\w+/bin/)?python ", rf"\g<1>{python} ", line)
     line = re.sub(r"(^|&& |\s)pytest ", rf"\g<1>{python} -m pytest ", line)
     for placeholder, value in (replace or {}).items():

@@ -51,6 +51,10 @@ PROFILE = ".tox/conformance/bin/python -m reports profile reports/out/acme/*/res
 LIKE = ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json"
 PLUGIN_LIKE = "pytest --campaigns-like reports/out/acme/*/results.json"
 EXPORT_BASE_URL = f"export SAIL_BASE_URL={TENANT}"
+RUN = "campaigns-conformance run"
+RUN_RULES = "campaigns-conformance run --rule activate-only-staged --rule complete-past-due"
+RUN_TENANT = f"campaigns-conformance run --target {TENANT}"
+CLEANUP = "campaigns-conformance cleanup --target URL --dry-run"
 WATCH = f"python -m emulator proxy --upstream {TENANT} --port 8090 --report-dir reports/out/watch"
 PROXY_GATE = (
     f"python -m emulator proxy --upstream {TENANT} --fail-on-violations -- ./run-my-client-tests.sh"
@@ -83,7 +87,10 @@ COVERAGE: dict[str, str] = {
     LIKE: LEARNING,
     PLUGIN_LIKE: LEARNING,
     "pytest --campaigns-gate": LEARNING,
-    "python -m conformance cleanup --target URL --dry-run": "test_cleanup_dry_run",
+    CLEANUP: "test_cleanup_dry_run",
+    RUN: "test_the_installed_command_runs_the_suite_from_any_folder",
+    RUN_RULES: "test_the_installed_command_runs_the_suite_from_any_folder",
+    RUN_TENANT: "test_the_installed_command_runs_the_suite_from_any_folder",
     "python -m emulator": "test_emulator_with_its_defaults",
     "python -m emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300": (
         "test_emulator_with_a_database"
@@ -241,10 +248,30 @@ def first_line_of(line: str, cwd: Path = REPO, env: dict[str, str] | None = None
 
 
 def test_cleanup_dry_run(emulator):
-    line = readme_line("python -m conformance cleanup --target URL --dry-run", {"URL": emulator})
+    line = readme_line(CLEANUP, {"URL": emulator})
     result = run(line, env=CLIENT_CREDENTIALS)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "nothing named cc-run-* found"
+
+
+def test_the_installed_command_runs_the_suite_from_any_folder(emulator, tmp_path):
+    """`campaigns-conformance run` from folders that are not the checkout, with the report
+    under each folder's reports/out/: the whole suite collected (it runs in CI), one rule's
+    tests against the embedded emulator, and against a target (one rule added, to be short)."""
+    collected = run(readme_line(RUN) + " --collect-only -q", tmp_path)
+    assert collected.returncode == 0, collected.stdout[-3000:] + collected.stderr[-3000:]
+    assert "test_operation_honours_the_spec" in collected.stdout
+    runs = {
+        "rules": readme_line(RUN_RULES),
+        "tenant": readme_line(RUN_TENANT, {TENANT: emulator}) + " --rule 401",
+    }
+    for name, line in runs.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        result = run(line + " -q", folder, CLIENT_CREDENTIALS)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert "deselected" in result.stdout, result.stdout[-2000:]
+        assert len(list((folder / "reports" / "out").iterdir())) == 1, name
 
 
 def test_the_tenant_environment(emulator):
