@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 
+from conformance.preflight import EXIT_TARGET_UNUSABLE
 from conformance.run_report import RunCollector
 from reports.model import TestOutcome
+from reports.results_json import load_results
+from tests.conformance_client.loopback_servers import closed_port
+from tests.harness import REPO, suite_environment
 
 
 def session(collected: int = 3, exitstatus: int = 0, shouldfail=False, shouldstop=False):
@@ -59,3 +65,27 @@ def test_a_test_that_could_not_be_collected_leaves_the_run_incomplete() -> None:
     run.tests.append(TestOutcome("conformance/test_broken.py", "error", "collect", "SyntaxError"))
     completion = run.completion(session(exitstatus=pytest.ExitCode.INTERRUPTED), None)
     assert (completion.completed, completion.stopped) == (False, "collection-error")
+
+
+def test_a_target_the_preflight_refused_leaves_a_run_folder_saying_so(tmp_path) -> None:
+    """Nothing ran, and the run folder says why: a diff or a profile of it refuses it."""
+    target = f"--target=http://127.0.0.1:{closed_port()}"
+    suite = (sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider")
+    run = subprocess.run(
+        [*suite, target, "--report-dir", str(tmp_path)],
+        cwd=REPO,
+        env=suite_environment({"SAIL_CLIENT_ID": "someone", "SAIL_CLIENT_SECRET": "s3cret"}),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == EXIT_TARGET_UNUSABLE, run.stdout + run.stderr
+    [results] = tmp_path.glob("*/results.json")
+    completion = load_results(results).metadata.completion
+    assert (completion.completed, completion.stopped, completion.tests_run) == (
+        False,
+        "preflight",
+        0,
+    )
+    assert "connection refused" in completion.detail
+    assert "s3cret" not in results.read_text(encoding="utf-8")
