@@ -5,7 +5,7 @@ read: `log.version`, `log.creator`, `log.entries`, each entry's `request`, `resp
 Nothing secret is written: credential headers keep only their scheme word, every text goes
 through the reports' redactor (bearer tokens, JWTs, `access_token` and `client_secret` values
 wherever they appear, the client secret of the environment), and the token endpoint's
-answers lose their body. With `redact_values`, the tenant's names and e-mail addresses in
+answers lose their body. With `ValuePlaceholders`, the tenant's names and e-mail addresses in
 JSON bodies become placeholders of the same shape (`name-1`, `person-1@example.com`), the
 same value always the same placeholder.
 """
@@ -44,6 +44,14 @@ class ValuePlaceholders:
             )
         return self._given[value]
 
+    def text(self, text: str) -> str:
+        """`text` (a finding's reason, which may quote a value) with every value replaced so
+        far replaced by its placeholder."""
+        for value in sorted(self._given, key=len, reverse=True):
+            if len(value) >= 3:
+                text = text.replace(value, self._given[value])
+        return text
+
     def body(self, text: str) -> str:
         try:
             document = json.loads(text)
@@ -62,18 +70,21 @@ class ValuePlaceholders:
 
 
 def har_log(
-    exchanges: Iterable[Seen], redactor: Redactor, *, redact_values: bool = False
+    exchanges: Iterable[Seen], redactor: Redactor, values: ValuePlaceholders | None = None
 ) -> dict[str, Any]:
-    values = ValuePlaceholders() if redact_values else None
+    """The log; with `values`, names and e-mail addresses in bodies replaced by them."""
     entries = [_entry(seen, redactor, values) for seen in exchanges]
     log = {"version": HAR_VERSION, "creator": {"name": CREATOR, "version": _version()}}
     return {"log": {**log, "entries": entries}}
 
 
 def write_har(
-    path: Path, exchanges: Iterable[Seen], redactor: Redactor, *, redact_values: bool = False
+    path: Path,
+    exchanges: Iterable[Seen],
+    redactor: Redactor,
+    values: ValuePlaceholders | None = None,
 ) -> Path:
-    document = har_log(exchanges, redactor, redact_values=redact_values)
+    document = har_log(exchanges, redactor, values)
     path.write_text(json.dumps(document, indent=1), encoding="utf-8")
     return path
 

@@ -45,22 +45,21 @@ def observation_result(
     upstream: str,
     started_at: str,
     duration_s: float,
-    redact_values: bool = False,
+    values: ValuePlaceholders | None = None,
 ) -> RunResult:
     """The observation as the reports' model: one record per operation x check judged, one
     test outcome per distinct finding (a violation failed, a warning passed), the upstream's
-    behaviour."""
-    values = ValuePlaceholders() if redact_values else None
+    behaviour. With `values`, the tenant's names and e-mail addresses are replaced."""
     records = [
         _record(operation_id, check, tally, values)
         for (operation_id, check), tally in sorted(judge.checks.items())
     ]
     tests = [
         TestOutcome(
-            nodeid=finding.title,
+            nodeid=values.text(finding.title) if values else finding.title,
             outcome="failed" if finding.kind == "violation" else "passed",
             phase="call",
-            message=finding.line(),
+            message=values.text(finding.line()) if values else finding.line(),
         )
         for finding in findings
     ]
@@ -91,12 +90,13 @@ def write_observation(
     result: RunResult,
     exchanges: list[Seen],
     base_dir: Path,
-    *,
-    redact_values: bool = False,
+    values: ValuePlaceholders | None = None,
 ) -> Path:
+    """The run folder: the reports' three files and the HAR log (`values`: as for the
+    results, so a placeholder names the same value in every file)."""
     redactor = default_redactor()
     folder = write_run(result, base_dir, redactor)
-    write_har(folder / HAR_FILE, exchanges, redactor, redact_values=redact_values)
+    write_har(folder / HAR_FILE, exchanges, redactor, values)
     return folder
 
 
@@ -113,7 +113,7 @@ def _record(
         check=check,
         kind=described.kind if described else "suite",
         outcome="fail" if failed else "pass",
-        reason=tally.reason if failed else "",
+        reason=(values.text(tally.reason) if values else tally.reason) if failed else "",
         documented=described.sentence if described else "",
         source="observed traffic (python -m emulator proxy)",
         cases=tally.cases,

@@ -265,9 +265,11 @@ def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
 
 def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
     """(the lines to print, whether a finding fails the gate), the run folder written."""
+    from emulator.har import ValuePlaceholders
     from emulator.observation import new_run_id, observation_result, write_observation
 
     findings = gate_report.distinct(judge.findings + judge.token_warnings())
+    values = ValuePlaceholders() if args.redact_values else None
     result = observation_result(
         judge,
         findings,
@@ -275,11 +277,9 @@ def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
         upstream=args.upstream,
         started_at=started_at,
         duration_s=duration_s,
-        redact_values=args.redact_values,
+        values=values,
     )
-    folder = write_observation(
-        result, judge.exchanges, args.report_dir, redact_values=args.redact_values
-    )
+    folder = write_observation(result, judge.exchanges, args.report_dir, values)
     summary = f"proxy: {len(judge.exchanges)} exchange(s), {gate_report.summary(findings)}"
     lines = [finding.line() for finding in findings]
     lines.append(summary + (f"; command exited {status}" if command else ""))

@@ -7,7 +7,7 @@ import base64
 import gzip
 import json
 
-from emulator.har import har_log
+from emulator.har import ValuePlaceholders, har_log
 from emulator.traffic_judge import Seen, TrafficJudge
 from reports import Redactor
 
@@ -138,13 +138,16 @@ def test_the_har_log_keeps_no_credential_and_can_replace_names():
     )
     person = {**CAMPAIGN, "name": "Ada Lovelace", "email": "ada@acme.example"}
     got = exchange("GET", "/v3/campaigns/c1", 200, person)
-    log = har_log([token, got], Redactor(["the-secret"]), redact_values=True)["log"]
+    values = ValuePlaceholders()
+    log = har_log([token, got], Redactor(["the-secret"]), values)["log"]
     text = json.dumps(log)
     assert log["version"] == "1.2" and len(log["entries"]) == 2
     assert basic not in text and "eyJ" not in text and "Bearer t" not in text
     assert "Ada Lovelace" not in text and "ada@acme.example" not in text
     answer = json.loads(log["entries"][1]["response"]["content"]["text"])
     assert (answer["name"], answer["email"]) == ("name-1", "person-2@example.com")
+    # The same placeholders in the findings the results file quotes:
+    assert values.text("/name: 'Ada Lovelace' is too long") == "/name: 'name-1' is too long"
     assert {"startedDateTime", "time", "request", "response", "cache", "timings"} <= set(
         log["entries"][0]
     )
