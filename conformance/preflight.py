@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 import requests
@@ -51,10 +51,12 @@ class _Clock:
 @dataclass(frozen=True)
 class TargetAddress:
     """A `--target` as the run uses it: the API base URL (no trailing `/` or `/v3`) and the
-    client's credentials."""
+    client's credentials; once checked, how long one API request took there (the round trip
+    and the server's time: what each of the run's requests will wait)."""
 
     base_url: str
     credentials: Credentials
+    round_trip_seconds: float = 0.0
 
 
 def address(url: str | None, environ: Mapping[str, str]) -> TargetAddress:
@@ -70,9 +72,10 @@ def check(url: str | None, environ: Mapping[str, str]) -> TargetAddress:
     base_url, credentials = target.base_url, target.credentials
     clock = _Clock(BUDGET_SECONDS)
     _resolve(base_url, clock)
-    token = _token(base_url, credentials.client_id, credentials.client_secret, clock)
-    _authenticated_get(base_url, credentials.client_id, token, clock)
-    return target
+    with requests.Session() as http:  # one connection: the GET's time is the round trip's
+        token = _token(http, base_url, credentials.client_id, credentials.client_secret, clock)
+        took = _authenticated_get(http, base_url, credentials.client_id, token, clock)
+    return replace(target, round_trip_seconds=took)
 
 
 def _base_url(url: str | None) -> str:
@@ -179,11 +182,13 @@ def _describe(response: requests.Response) -> str:
     return f"HTTP {response.status_code}, {kind}"
 
 
-def _token(base_url: str, client_id: str, secret: str, clock: _Clock) -> str:
+def _token(
+    http: requests.Session, base_url: str, client_id: str, secret: str, clock: _Clock
+) -> str:
     url = f"{base_url}/oauth/token"
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     try:
-        response = requests.post(url, data=form, timeout=clock.timeout(), allow_redirects=False)
+        response = http.post(url, data=form, timeout=clock.timeout(), allow_redirects=False)
     except requests.RequestException as error:
         raise _transport_failure(url, error) from None
     _refuse_redirect_or_throttle(url, response)
@@ -213,10 +218,13 @@ def _token(base_url: str, client_id: str, secret: str, clock: _Clock) -> str:
     return body["access_token"]
 
 
-def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock) -> None:
+def _authenticated_get(
+    http: requests.Session, base_url: str, client_id: str, token: str, clock: _Clock
+) -> float:
+    """Raise TargetUnusable unless the list answers; the seconds the answer took."""
     url = f"{base_url}/v3/campaigns"
     try:
-        response = requests.get(
+        response = http.get(
             url,
             params={"limit": 1},
             headers={"Authorization": f"Bearer {token}"},
@@ -226,8 +234,9 @@ def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock)
     except requests.RequestException as error:
         raise _transport_failure(url, error) from None
     status = response.status_code
+    took = response.elapsed.total_seconds()
     if status == 429:
-        return  # the API is there and rate-limits this client; the run throttles itself
+        return took  # the API is there and rate-limits this client; the run throttles itself
     _refuse_redirect_or_throttle(url, response)
     if status == 403:
         raise TargetUnusable(
@@ -247,6 +256,7 @@ def _authenticated_get(base_url: str, client_id: str, token: str, clock: _Clock)
             f"{base_url} is not the Certification Campaigns v3 API "
             f"(GET {url} answered {_describe(response)}): {API_URL_HINT}"
         )
+    return took
 
 
 def _refuse_redirect_or_throttle(url: str, response: requests.Response) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import pytest
 
 import spec
+from conformance import rate_limit_probe
 from conformance.client.throttle import RateLimit
 
 # Requests one collected test sends under the tenant profile, by test function.
@@ -50,7 +51,6 @@ PER_TEST = {
     "test_invalid_deadline_durations_to_an_owned_template_are_400": 5,
     "test_malformed_patches_to_owned_objects_are_400": 11,
     "test_invalid_time_zones_to_an_owned_staged_campaign_are_400": 4,
-    "test_429_carries_retry_after": 0,
     "test_completing_without_an_action_approves": 0,
     "test_drift_create_campaign_answers_200_or_202": 1,
     "test_drift_machine_account_is_a_campaign_type": 2,
@@ -68,18 +68,49 @@ READ_ONLY_PER_TEST = {
     "test_undocumented_fields_operators_and_bad_syntax_are_400": 11.5,
     "test_an_expired_token_is_refused": 0,
 }
+RATE_LIMIT_TEST = "test_429_carries_retry_after"  # on a tenant: conformance/rate_limit_probe.py
 UNMEASURED_TEST = 5  # a test added since the figures above were measured
 RUN_OVERHEAD = 28  # outside the tests: the end-of-run cleanup and restore
+# The time model of `estimated_seconds`, fitted to benchmarks/tenant_latency.py's runs (the
+# suite alone at 300 ms a request: 0.357 s a request; six workers: the floor and 35 s).
+CLIENT_SECONDS_PER_REQUEST = 0.05  # the client's and the server's own time per request
+BALANCE = 0.8  # of several workers' time, the share busy: tests do not split evenly
+START_AND_END_SECONDS = 25.0  # pytest's and the workers' start, the last worker's tail
 
 
-def planned_requests(items: Iterable[pytest.Item], read_only: bool = False) -> int:
-    """Requests the tenant profile will send for these collected tests."""
+def planned_requests(
+    items: Iterable[pytest.Item], read_only: bool = False, rate: RateLimit | None = None
+) -> int:
+    """Requests the tenant profile will send for these collected tests; with the tenant's
+    rate limit `rate`, the 429 rule's own token's too (every profile, read-only included)."""
+    tests = [
+        (getattr(item, "originalname", item.name), _skipped_when_read_only(item)) for item in items
+    ]
+    return _planned(tests, read_only, rate)
+
+
+def planned_from_ids(ids: Iterable[str], read_only: bool = False, rate: RateLimit | None = None):
+    """The same from test ids (what a pytest-xdist controller learns of the collection); a
+    test that needs `writable` is not seen in its id, so a read-only plan may count it."""
+    tests = []
+    for nodeid in ids:
+        name, _, params = nodeid.split("::")[-1].partition("[")
+        operations = [part for part in params.rstrip("]").split("-") if part in _OPERATION_IDS]
+        tests.append((name, any(_changes(operation) for operation in operations)))
+    return _planned(tests, read_only, rate)
+
+
+_OPERATION_IDS = {operation["operationId"] for *_, operation in spec.operations(neighbours=True)}
+
+
+def _planned(tests: list[tuple[str, bool]], read_only: bool, rate: RateLimit | None) -> int:
     total = 0.0 if read_only else float(RUN_OVERHEAD)  # a read-only run creates nothing
-    for item in items:
-        name = getattr(item, "originalname", item.name)
-        if not read_only:
+    for name, skipped_when_read_only in tests:
+        if name == RATE_LIMIT_TEST:
+            total += rate_limit_probe.planned_requests(rate) if rate else 0
+        elif not read_only:
             total += PER_TEST.get(name, UNMEASURED_TEST)
-        elif not _skipped_when_read_only(item):
+        elif not skipped_when_read_only:
             measured = name in PER_TEST
             total += READ_ONLY_PER_TEST.get(name, 0 if measured else UNMEASURED_TEST)
     return round(total)
@@ -91,15 +122,52 @@ def _skipped_when_read_only(item: pytest.Item) -> bool:
         return True
     params = getattr(getattr(item, "callspec", None), "params", {})
     operation_id = params.get("operation_id")
-    return operation_id is not None and spec.operation_by_id(operation_id)[0] != "GET"
+    return operation_id is not None and _changes(operation_id)
 
 
-def announcement(planned: int, rate: RateLimit | None) -> str:
-    """The line printed before the run."""
+def _changes(operation_id: str) -> bool:
+    return spec.operation_by_id(operation_id)[0] != "GET"
+
+
+def outside_the_budget(names: Iterable[str], rate: RateLimit | None) -> int:
+    """Of the planned requests, those the 429 rule's own token sends (outside the budget)."""
+    collected = RATE_LIMIT_TEST in {name.split("::")[-1].split("[")[0] for name in names}
+    return rate_limit_probe.planned_requests(rate) if rate and collected else 0
+
+
+def announcement(
+    planned: int,
+    rate: RateLimit | None,
+    round_trip: float = 0.0,
+    workers: int = 1,
+    outside: int = 0,
+) -> str:
+    """The line printed before the run: the requests, the least time those within the rate
+    budget take at the limit, and the time the run will take (`estimated_seconds`)."""
+    budgeted = planned - outside
     floor = ""
     if rate is not None:
-        floor = f", at least {rate.seconds_for(planned):.0f}s at {rate}"
+        floor = f", at least {rate.seconds_for(budgeted):.0f}s at {rate}"
+    estimate = ""
+    if round_trip:
+        seconds = estimated_seconds(budgeted, rate, round_trip, workers)
+        estimate = (
+            f"; about {seconds:.0f}s at the {round_trip * 1000:.0f} ms a request took in the "
+            f"preflight, with {workers} worker{'s' if workers > 1 else ''}"
+        )
     return (
-        f"conformance: tenant profile plans about {planned} requests{floor} "
+        f"conformance: tenant profile plans about {planned} requests{floor}{estimate} "
         "(the summary at the end gives the real count)"
     )
+
+
+def estimated_seconds(
+    planned: int, rate: RateLimit | None, round_trip: float, workers: int = 1
+) -> float:
+    """How long the run will take: each worker sends one request at a time, so it waits a
+    round trip per request, and the rate limit bounds them all together; whichever is slower
+    decides, plus what a request costs the client and the suite's start."""
+    busy = 1.0 if workers == 1 else BALANCE
+    waiting = planned * (round_trip + CLIENT_SECONDS_PER_REQUEST) / workers / busy
+    limited = rate.seconds_for(planned) if rate else 0.0
+    return max(waiting, limited) + START_AND_END_SECONDS

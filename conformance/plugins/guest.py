@@ -65,6 +65,31 @@ def _observer(secrets: set[str]):
     return observe
 
 
+@pytest.fixture
+def guest_with_its_own_token(
+    pytestconfig: pytest.Config, target: Target, guest_session: GuestSession
+) -> Iterator[GuestSession]:
+    """A read-only guest with a token of its own (the run's client), outside the run's rate
+    budget and without retries, so a 429 reaches the test as sent: the 429 rule's probe.
+    Its token is redacted like the run's, and its requests count in the run's total."""
+    secrets = pytestconfig.stash[keys.SECRETS]
+    session = GuestSession(
+        target.base_url,
+        target.credentials,
+        guest_session.ledger,
+        throttle=Throttle.unlimited(),
+        read_only=True,
+        retries=0,
+    )
+    session.observers.append(_observer(secrets))
+    yield session
+    secrets.update(session.tokens.secrets())
+    guest_session.transport.sent += session.request_count  # the run's count, not its budget
+    outside = pytestconfig.stash.get(keys.OWN_TOKEN_REQUESTS, 0) + session.request_count
+    pytestconfig.stash[keys.OWN_TOKEN_REQUESTS] = outside
+    session.close()
+
+
 @pytest.fixture(scope="session")
 def suite_api(guest_session: GuestSession) -> SuiteApi:
     return SuiteApi(guest_session)

@@ -14,12 +14,34 @@ from conformance.plugins import keys
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items) -> list[str]:
-    """Before a tenant run, say how many requests it plans, so the admin is never surprised."""
+    """Before a tenant run, say how many requests it plans and how long it will take, so the
+    admin is never surprised."""
     options = config.stash[keys.RUN_OPTIONS]
     if options.profile != "tenant":
         return []
-    planned = request_plan.planned_requests(items, options.read_only)
-    return [request_plan.announcement(planned, options.rate_limit)]
+    planned = request_plan.planned_requests(items, options.read_only, options.rate_limit)
+    names = [item.nodeid for item in items]
+    return [_announcement(options, planned, names, workers=1)]
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: the controller learns the collection
+def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:
+    config = node.config
+    options = config.stash[keys.RUN_OPTIONS]
+    if options.profile != "tenant" or keys.ANNOUNCED in config.stash:
+        return
+    config.stash[keys.ANNOUNCED] = True
+    planned = request_plan.planned_from_ids(ids, options.read_only, options.rate_limit)
+    workers = int(config.getoption("numprocesses", 1) or 1)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(_announcement(options, planned, ids, workers))
+
+
+def _announcement(options, planned: int, names: list[str], workers: int) -> str:
+    round_trip = options.target.round_trip_seconds if options.target else 0.0
+    outside = request_plan.outside_the_budget(names, options.rate_limit)
+    return request_plan.announcement(planned, options.rate_limit, round_trip, workers, outside)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -45,7 +67,9 @@ class _ProgressLines:
         self.total = len(session.items)
         options = self.config.stash.get(keys.RUN_OPTIONS, None)
         if options is not None and options.profile == "tenant":
-            self.planned = request_plan.planned_requests(session.items, options.read_only)
+            self.planned = request_plan.planned_requests(
+                session.items, options.read_only, options.rate_limit
+            )
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if report.when != "teardown":
@@ -102,9 +126,11 @@ def _run_summary(config: pytest.Config) -> list[str]:
         return []
     elapsed = time.monotonic() - config.stash[keys.SESSION_STARTED]
     profile = config.stash[keys.RUN_OPTIONS].profile
+    outside = config.stash.get(keys.OWN_TOKEN_REQUESTS, 0)
+    outside_note = f"; {outside} on the 429 rule's own token, outside the budget" if outside else ""
     lines = [
         f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
-        f"{session.base_url} (run {session.ledger.run_id}, profile {profile})"
+        f"{session.base_url} (run {session.ledger.run_id}, profile {profile}{outside_note})"
     ]
     summary = config.stash.get(keys.CLEANUP_SUMMARY, None)
     if summary:

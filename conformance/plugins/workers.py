@@ -7,9 +7,9 @@ ledger restores is the tenant's, never one another worker set meanwhile.
 Why workers: a tenant is a round trip away, and a test's requests wait on each other's
 answers, but tests do not wait on each other. pytest runs one test at a time per process,
 so with answers in flight one process leaves most of the rate budget unused; several
-workers keep it busy. In a `--target` run each module's tests go to one worker (its
-module-scoped objects are made once), and the tests that touch the tenant-wide setting,
-whatever their module, go to one worker together.
+workers keep it busy. In a `--target` run the cases of one test go to one worker, a module
+with costly module-scoped objects goes whole, and the tests that touch the tenant-wide
+setting, whatever their module, go to one worker together.
 """
 
 from __future__ import annotations
@@ -23,8 +23,12 @@ import pytest
 from conformance.client import new_run_id
 from conformance.client.operations import TENANT_SETTINGS
 from conformance.plugins import keys
+from conformance.request_plan import planned_from_ids
 
 SETTINGS_GROUP = "tenant-settings"  # the scheduling scope of the tests that change them
+# Modules whose module-scoped objects cost many requests (the collections' seed, about 30):
+# each worker running one of their tests would make them again, so they go to one worker.
+WHOLE_MODULES = {"conformance/test_collections.py"}
 _SHARED = "conformance_run"  # the workerinput entry a worker reads the shared run from
 
 
@@ -55,17 +59,32 @@ def pytest_configure_node(node) -> None:
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)  # an xdist hook, before its own
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
-    """For a `--target` run: each module to one worker, and every test that may change the
-    tenant-wide setting to one worker together, whatever its module. (pytest-xdist's
-    `xdist_group` marks would say the same, but only marks written in the source: the ones a
-    plugin adds at collection never reach its scheduler with pytest 9.)"""
+    """For a `--target` run: the cases of one test to one worker (a module of WHOLE_MODULES
+    whole), and every test that may change the tenant-wide setting to one worker together.
+    (pytest-xdist's `xdist_group` marks would say the same, but only marks written in the
+    source: the ones a plugin adds at collection never reach its scheduler with pytest 9.)"""
     if config.stash[keys.RUN_OPTIONS].target is None:
         return None  # pytest-xdist's own choice: each worker has an emulator of its own
     from xdist.scheduler import LoadScopeScheduling
 
     class OneRunOverWorkers(LoadScopeScheduling):
+        heaviest_first = False
+
         def _split_scope(self, nodeid: str) -> str:
-            return SETTINGS_GROUP if touches_tenant_settings(nodeid) else nodeid.split("::")[0]
+            if touches_tenant_settings(nodeid):
+                return SETTINGS_GROUP
+            module, _, test = nodeid.partition("::")
+            return module if module in WHOLE_MODULES else f"{module}::{test.split('[')[0]}"
+
+        def _assign_work_unit(self, node) -> None:
+            # The units that send the most requests first (by the tenant plan's figures), so
+            # the run does not end waiting on one worker that was handed a big one last.
+            if not self.heaviest_first:
+                units = sorted(self.workqueue.items(), key=lambda unit: -planned_from_ids(unit[1]))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.heaviest_first = True
+            super()._assign_work_unit(node)
 
     return OneRunOverWorkers(config, log)
 

@@ -159,7 +159,7 @@ def test_tenant_env_takes_the_url_from_the_environment_and_lets_arguments_overri
     """`tox -e tenant` without SAIL_BASE_URL runs `--target=` (the preflight says what to
     set); with `-- --target URL` the later option wins."""
     command = tox_config()["testenv:tenant"]["commands"].strip()
-    assert command == "pytest conformance --target={env:SAIL_BASE_URL:} {posargs}"
+    assert command == "pytest conformance -n 6 --target={env:SAIL_BASE_URL:} {posargs}"
 
 
 def test_reports_go_under_reports_out_which_git_ignores():
@@ -281,8 +281,8 @@ def test_the_tenant_environment(emulator):
         readme_line("export SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=..."),
         readme_line(EXPORT_BASE_URL, {TENANT: emulator}),
     ]
-    assert readme_line("pytest conformance --target=$SAIL_BASE_URL").endswith(
-        "pytest conformance --target=$SAIL_BASE_URL"
+    assert readme_line("pytest conformance -n 6 --target=$SAIL_BASE_URL").endswith(
+        "pytest conformance -n 6 --target=$SAIL_BASE_URL"
     )
     credentials = " ".join(f"{k}={v}" for k, v in CLIENT_CREDENTIALS.items())
     script = "; ".join(
