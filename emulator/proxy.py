@@ -131,7 +131,13 @@ class Judging:
     def finish(self, command: list[str], status: int, started_at: str, duration_s: float):
         """Judge what is queued, write the folder; the findings and where the folder is."""
         self.queue.put((command, status, started_at, duration_s))
-        found = self._results.get()
+        while True:  # however long the backlog takes, but not past the process's end
+            try:
+                found = self._results.get(timeout=1)
+                break
+            except queue.Empty:
+                if not self._process.is_alive():
+                    return ["proxy: error: the judging process ended without a report"], True, False
         self._process.join()
         return found
 
@@ -187,7 +193,10 @@ def _judge_and_write(exchanges, results, args: argparse.Namespace) -> None:
         for wire in batch:
             judge.judge(Seen.from_wire(*wire))
     command, status, started_at, duration_s = batch
-    results.put(_report(args, judge, command, status, started_at, duration_s))
+    try:
+        results.put(_report(args, judge, command, status, started_at, duration_s))
+    except OSError as error:  # e.g. a report folder that cannot be written
+        results.put(([f"proxy: error: cannot write the run folder: {error}"], True, False))
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -236,12 +245,16 @@ def main(argv: list[str]) -> int:
 
 
 def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((args.host, args.port))
+    except OSError as error:
+        sock.close()
+        raise OSError(f"cannot listen on {args.host}:{args.port} ({error.strerror})") from None
     judging = Judging(args)
     batches = Batches(judging.queue)
     app = ProxyApp(args.upstream, batches)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((args.host, args.port))
     base_url = f"http://{args.host}:{sock.getsockname()[1]}"
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
@@ -255,16 +268,16 @@ def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
     server.should_exit = True
     thread.join(timeout=10)
     batches.flush()
-    lines, failing = judging.finish(command, status, started_at, time.monotonic() - clock)
+    lines, failing, wrote = judging.finish(command, status, started_at, time.monotonic() - clock)
     for line in lines:
         print(line, file=sys.stderr)
-    if args.fail_on_violations and failing:
+    if not wrote or (args.fail_on_violations and failing):
         return 1
     return status
 
 
 def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
-    """(the lines to print, whether a finding fails the gate), the run folder written."""
+    """(the lines to print, whether a finding fails the gate, True): the run folder written."""
     from emulator.har import ValuePlaceholders
     from emulator.observation import new_run_id, observation_result, write_observation
 
@@ -284,4 +297,4 @@ def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
     lines = [finding.line() for finding in findings]
     lines.append(summary + (f"; command exited {status}" if command else ""))
     lines.append(f"proxy: report folder {folder}")
-    return lines, bool(gate_report.failing(findings, args.fail_on_warnings))
+    return lines, bool(gate_report.failing(findings, args.fail_on_warnings)), True

@@ -240,3 +240,13 @@ def test_tls_is_verified_against_requests_ca_bundle(tmp_path, monkeypatch):
     )
     assert trusted.returncode == 0, trusted.stderr
     assert "proxy: 2 exchange(s), 0 contract violation(s)" in trusted.stderr
+
+
+def test_a_report_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path):
+    (tmp_path / "a-file").write_text("")
+    result = proxy("http://127.0.0.1:9", tmp_path / "a-file", command="true")
+    assert result.returncode == 1
+    assert "proxy: error: cannot write the run folder: [Errno 20] Not a directory" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
