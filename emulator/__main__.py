@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
         "it changes",
     )
     parser.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="with --like: learn from a run that did not complete (refused otherwise: it saw "
+        "only part of the target)",
+    )
+    parser.add_argument(
         "--fail-on-violations",
         action="store_true",
         help="gate mode: run the command after --, or serve until Ctrl-C; then print the "
@@ -149,7 +155,7 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     if args.like is not None:
         if args.answers is not None:
             raise ValueError("--like and --answers both choose the answers: give one")
-        answers = learned_answers.register(_learned_profile(args.like))
+        answers = learned_answers.register(_learned_profile(args.like, args.allow_incomplete))
     return EmulatorConfig(
         host=args.host,
         port=args.port,
@@ -165,9 +171,9 @@ def config_from(args: argparse.Namespace) -> EmulatorConfig:
     )
 
 
-def _learned_profile(path: Path) -> LearnedProfile:
+def _learned_profile(path: Path, allow_incomplete: bool) -> LearnedProfile:
     try:
-        return load_profile(path)
+        return load_profile(path, allow_incomplete)
     except FileNotFoundError:
         raise ValueError(f"--like {path}: no such file") from None
     except OSError as error:

@@ -195,7 +195,7 @@ def profile_from_document(
         raise ProfileSourceError(
             f"{source}: the run did not complete ({completion.get('stopped')}: "
             f"{completion.get('detail')}), so it saw only part of the target: rerun it, or "
-            "allow an incomplete run"
+            "pass --allow-incomplete"
         )
     try:
         run = document["run"]
