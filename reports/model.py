@@ -125,7 +125,9 @@ class Exchange:
         """Build from a `requests.Response` or schemathesis' Response (both keep the prepared
         request; schemathesis gives `elapsed` in seconds and header values as lists)."""
         request = response.request
-        elapsed = getattr(response, "elapsed", None)
+        # The guest transport's measure of the answered attempt, when there is one (requests'
+        # own `elapsed` also holds the throttle's waits and the retries).
+        elapsed = getattr(response, "server_elapsed", None) or getattr(response, "elapsed", None)
         seconds = elapsed.total_seconds() if hasattr(elapsed, "total_seconds") else elapsed
         method, url = str(request.method), str(request.url)
         return cls(
