@@ -157,11 +157,15 @@ def _delete(session, method, url, report, kind, ids, **kwargs) -> None:
 def sweep(
     session: requests.Session, ledger: RunLedger, base_url: str, prefix: str = RUN_PREFIX
 ) -> CleanupReport:
-    """Delete every campaign and template whose name starts with `prefix` (earlier runs).
+    """Delete every campaign and template whose name starts with `prefix` (earlier runs)."""
+    adopt(session, ledger, base_url, prefix)
+    return ledger.cleanup(session, base_url)
 
-    The objects found are adopted into `ledger`, which is what lets a guarded session delete
-    them: the prefix proves they were made by this suite.
-    """
+
+def adopt(session: requests.Session, ledger: RunLedger, base_url: str, prefix: str) -> None:
+    """Enter into `ledger` every campaign and template whose name starts with `prefix`, which
+    is what lets a guarded session delete them: the prefix proves they were made by this
+    suite (with the run's own prefix, by this run)."""
     api = base_url.rstrip("/") + "/v3"
     for kind, path in (("campaign", "campaigns"), ("template", "campaign-templates")):
         offset = 0
@@ -177,4 +181,3 @@ def sweep(
             if len(page) < 250:
                 break
             offset += 250
-    return ledger.cleanup(session, base_url)

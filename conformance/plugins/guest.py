@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from conformance.client import GuestSession, RunLedger
+from conformance.client.circuit_breaker import TargetStoppedAnswering
+from conformance.client.ledger import adopt
 from conformance.client.throttle import RateLimit, SharedThrottle, Throttle
 from conformance.observations import observe_response
 from conformance.plugins import keys
@@ -19,7 +23,10 @@ from conformance.target import Target
 
 @pytest.fixture(scope="session")
 def guest_session(
-    pytestconfig: pytest.Config, run_options: RunOptions, target: Target
+    request: pytest.FixtureRequest,
+    pytestconfig: pytest.Config,
+    run_options: RunOptions,
+    target: Target,
 ) -> Iterator[GuestSession]:
     session = GuestSession(
         target.base_url,
@@ -36,10 +43,21 @@ def guest_session(
     pytestconfig.stash[keys.SESSION_STARTED] = time.monotonic()
     yield session
     # Runs after failures and after Ctrl-C too: pytest tears session fixtures down either way.
+    if request.session.exitstatus == pytest.ExitCode.INTERRUPTED:  # Ctrl-C
+        _adopt_what_was_in_flight(session, target.base_url)
     report = session.ledger.cleanup(session, target.base_url)
     pytestconfig.stash[keys.CLEANUP_SUMMARY] = report.summary()
     secrets.update(session.tokens.secrets())
     session.close()
+
+
+def _adopt_what_was_in_flight(session: GuestSession, base_url: str) -> None:
+    """After Ctrl-C a create may have been in flight (the server made the object, the answer
+    never came): the objects named for this run are the run's, so the ledger adopts them.
+    Under pytest-xdist every worker was interrupted together, so none is still using them."""
+    # If the listing fails, the ledger's own list is cleaned up all the same.
+    with contextlib.suppress(requests.RequestException, TargetStoppedAnswering):
+        adopt(session, session.ledger, base_url, session.ledger.name_prefix)
 
 
 def _throttle(config: pytest.Config, limit: RateLimit | None) -> Throttle:
