@@ -80,8 +80,11 @@ def run_suite(arguments: Sequence[str]) -> int:
         print(RUN_HELP)
         return 0
     # The package's folder as the test path makes its conftest.py an initial one (the suite's
-    # plugins load before the command line is read); no cache is written into it.
-    return int(pytest.main([str(SUITE), "-p", "no:cacheprovider", *arguments]))
+    # plugins load before the command line is read); no cache is written into it. This
+    # command imported the package before pytest could rewrite its asserts: only its
+    # __init__, which has none, so pytest's warning about it says nothing to the user.
+    quiet = "ignore:Module already imported:pytest.PytestAssertRewriteWarning"
+    return int(pytest.main([str(SUITE), "-p", "no:cacheprovider", "-W", quiet, *arguments]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
