@@ -29,8 +29,9 @@ SELECTION = (
     " or (honours_the_spec and createCampaign) or (documented_example and createCampaign)"
 )
 TENANT = ("--no-control-api", "--rate-limit", "100/10s", "--client", LIMITED_CLIENT)
-# The module's runs are made once: its tests go to one pytest-xdist worker (--dist loadgroup).
-pytestmark = pytest.mark.xdist_group("upgrade-runs")
+# The upgrade's runs are made once: the tests reading them go to one pytest-xdist worker
+# (--dist loadgroup); the injected-500s test, with runs of its own, may take the other.
+UPGRADE_RUNS = pytest.mark.xdist_group("upgrade-runs")
 RUN_ID = re.compile(r"\d{8}t\d{6}-[0-9a-f]{6}")
 README_EXAMPLE = re.compile(r"<!-- upgrade-diff -->\n```text\n(.*?)```", re.S)
 
@@ -72,6 +73,7 @@ def upgrade(tmp_path_factory) -> dict[str, Path]:
         return {name: run.result() for name, run in runs.items()}
 
 
+@UPGRADE_RUNS
 def test_runs_of_an_unchanged_target_report_no_change(upgrade, capsys) -> None:
     for before, after in [
         ("before-1", "before-2"),
@@ -82,6 +84,7 @@ def test_runs_of_an_unchanged_target_report_no_change(upgrade, capsys) -> None:
         assert (code, out.strip().splitlines()[-1]) == (0, "No changes."), out
 
 
+@UPGRADE_RUNS
 def test_the_upgrade_names_the_new_status_first_and_the_refused_type(upgrade, capsys) -> None:
     code, out = diff(capsys, str(upgrade["before-1"].parent), str(upgrade["after"].parent))
     assert code == 1, out
@@ -103,6 +106,7 @@ def test_the_upgrade_names_the_new_status_first_and_the_refused_type(upgrade, ca
     assert code == 1 and "Flaky" not in again
 
 
+@UPGRADE_RUNS
 def test_the_readme_shows_the_upgrade_diff_as_it_prints(upgrade, capsys) -> None:
     _, out = diff(capsys, str(upgrade["before-1"]), str(upgrade["after"]), "--format", "markdown")
     readme = (REPO / "README.md").read_text(encoding="utf-8")
