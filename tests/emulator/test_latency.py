@@ -10,7 +10,7 @@ import time
 import requests
 
 from emulator.control_client import ControlClient, fetch_token
-from emulator.process import start_emulator
+from tests.harness import emulator_process
 
 LATENCY_MS = 150
 
@@ -23,7 +23,7 @@ def timed_get(url: str, headers: dict[str, str]) -> tuple[int, float]:
 
 def test_every_answer_of_every_tenant_takes_the_latency_429s_included():
     args = ("--latency-ms", str(LATENCY_MS), "--rate-limit", "2/30s", "--transition-delay", "0")
-    with start_emulator(*args) as server:
+    with emulator_process(*args) as server:
         base = server.base_url
         token = fetch_token(base, "conformance", "conformance-secret").access_token
         bearer = {"Authorization": f"Bearer {token}"}

@@ -24,10 +24,9 @@ import requests
 import uvicorn
 
 from emulator import EmulatorConfig, create_app
-from emulator.process import start_emulator
 from reports import load_results
 from reports.diff import compare_runs
-from tests.harness import CLIENT_CREDENTIALS, REPO, served
+from tests.harness import CLIENT_CREDENTIALS, REPO, emulator_process, served
 
 pytest.importorskip("sailpoint.v3", reason="the example client uses the vendor SDK (extra 'sdk')")
 
@@ -129,7 +128,7 @@ def test_a_drifted_upstream_is_the_tenant_at_fault_and_like_reproduces_it(tmp_pa
         timeout=60,
     )
     assert "answer createCampaign with 202 instead of 200" in shown.stdout, shown.stdout
-    like = start_emulator("--like", str(folder / "results.json"), "--transition-delay", "0")
+    like = emulator_process("--like", str(folder / "results.json"), "--transition-delay", "0")
     try:
         token = requests.post(
             f"{like.base_url}/oauth/token",
