@@ -71,11 +71,11 @@ READ_ONLY_PER_TEST = {
 RATE_LIMIT_TEST = "test_429_carries_retry_after"  # on a tenant: conformance/rate_limit_probe.py
 UNMEASURED_TEST = 5  # a test added since the figures above were measured
 RUN_OVERHEAD = 28  # outside the tests: the end-of-run cleanup and restore
-# The time model of `estimated_seconds`, fitted to benchmarks/tenant_latency.py's runs (the
-# suite alone at 300 ms a request: 0.357 s a request; six workers: the floor and 35 s).
-CLIENT_SECONDS_PER_REQUEST = 0.05  # the client's and the server's own time per request
+# The time model of `estimated_seconds`, fitted to benchmarks/tenant_latency.py's runs at
+# 300 ms (one process: 222 s; six workers: 101 s and 103 s).
 BALANCE = 0.8  # of several workers' time, the share busy: tests do not split evenly
-START_AND_END_SECONDS = 25.0  # pytest's and the workers' start, the last worker's tail
+START_SECONDS = 8.0  # pytest's start and the preflight
+WORKERS_START_AND_TAIL_SECONDS = 17.0  # several workers: their start, the last one's tail
 
 
 def planned_requests(
@@ -164,10 +164,11 @@ def announcement(
 def estimated_seconds(
     planned: int, rate: RateLimit | None, round_trip: float, workers: int = 1
 ) -> float:
-    """How long the run will take: each worker sends one request at a time, so it waits a
-    round trip per request, and the rate limit bounds them all together; whichever is slower
-    decides, plus what a request costs the client and the suite's start."""
-    busy = 1.0 if workers == 1 else BALANCE
-    waiting = planned * (round_trip + CLIENT_SECONDS_PER_REQUEST) / workers / busy
+    """How long the run will take: each worker sends one request at a time, so it waits
+    `round_trip` (the preflight's request, the server's time included) per request, and the
+    rate limit bounds them all together; whichever is slower decides, plus the start."""
+    alone = workers == 1
+    waiting = planned * round_trip / workers / (1.0 if alone else BALANCE)
     limited = rate.seconds_for(planned) if rate else 0.0
-    return max(waiting, limited) + START_AND_END_SECONDS
+    start = START_SECONDS + (0.0 if alone else WORKERS_START_AND_TAIL_SECONDS)
+    return max(waiting, limited) + start

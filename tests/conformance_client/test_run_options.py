@@ -7,6 +7,7 @@ import pytest
 
 from conformance import preflight
 from conformance.client import Credentials, RateLimit
+from conformance.request_plan import estimated_seconds
 from conformance.run_options import RunOptions, resolve
 
 ENVIRON = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
@@ -70,3 +71,13 @@ def test_the_options_are_frozen():
     options = resolve([{}], reach=offline)
     with pytest.raises(AttributeError):
         options.read_only = True  # type: ignore[misc]
+
+
+def test_the_plan_s_time_is_the_slower_of_the_round_trips_and_the_rate_limit():
+    limit = RateLimit(100, 10.0)
+    alone = estimated_seconds(700, limit, round_trip=0.3, workers=1)
+    six = estimated_seconds(700, limit, round_trip=0.3, workers=6)
+    near = estimated_seconds(700, limit, round_trip=0.005, workers=1)
+    assert alone > 700 * 0.3, "one process waits a round trip per request"
+    assert limit.seconds_for(700) < six < alone, "workers wait side by side, down to the limit"
+    assert limit.seconds_for(700) < near < alone, "a near target is held by the limit"
