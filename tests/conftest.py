@@ -61,6 +61,9 @@ def _name_the_group(item: pytest.Item) -> None:
     if marker is None or "@" in item.nodeid:
         return
     group = marker.args[0] if marker.args else marker.kwargs.get("name", "default")
-    item._id = type(item._id).parse(f"{item.nodeid}@{group}")
+    if hasattr(item, "_id"):  # pytest 9.2 and later
+        item._id = type(item._id).parse(f"{item.nodeid}@{group}")
+    else:
+        item._nodeid = f"{item.nodeid}@{group}"
     if not item.nodeid.endswith(f"@{group}"):  # another pytest: say so, do not split groups
         raise RuntimeError(f"cannot name the xdist group of {item.nodeid}: see tests/conftest.py")
