@@ -135,7 +135,9 @@ class _CleanInterrupt:
 
     @pytest.hookimpl(trylast=True)  # after the terminal reporter kept its report of it
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo) -> None:
-        if not self._suite_runs():
+        # pytest ends a run a plugin stopped (a target that stopped answering) with its own
+        # Interrupted, a KeyboardInterrupt too: that one already said why, and it is no Ctrl-C.
+        if not self._suite_runs() or excinfo.errisinstance(pytest.Session.Interrupted):
             return
         self.interrupted = True
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
