@@ -37,10 +37,10 @@ def _deadline(target, days: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(suite_api: SuiteApi, target, pytestconfig) -> dict[str, list[dict]]:
+def seeded(suite_api: SuiteApi, target, run_options) -> dict[str, list[dict]]:
     """operation id -> this module's objects, as the list answers them (the universe every
     oracle judges over)."""
-    if pytestconfig.getoption("--read-only"):
+    if run_options.read_only:
         pytest.skip("read-only run: collection checks need objects of their own")
     # A scope of its own inside the run: other tests' objects share the run prefix.
     scope = suite_api.ledger.name(f"collections-{secrets.token_hex(2)} ")

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.usefixtures("writable")
 
 
 @pytest.fixture(scope="module")
-def owned_template(suite_api: SuiteApi, pytestconfig) -> str:
-    if pytestconfig.getoption("--read-only"):
+def owned_template(suite_api: SuiteApi, run_options) -> str:
+    if run_options.read_only:
         pytest.skip("read-only run: these checks need objects of their own")
     body = {
         "name": suite_api.ledger.name("invalid values"),
@@ -39,8 +39,8 @@ def owned_template(suite_api: SuiteApi, pytestconfig) -> str:
 
 
 @pytest.fixture(scope="module")
-def owned_staged_campaign(suite_api: SuiteApi, pytestconfig) -> str:
-    if pytestconfig.getoption("--read-only"):
+def owned_staged_campaign(suite_api: SuiteApi, run_options) -> str:
+    if run_options.read_only:
         pytest.skip("read-only run: these checks need objects of their own")
     campaign = suite_api.create_campaign(name="invalid values")["id"]
     suite_api.wait_for_status(campaign, {"STAGED"}, {"PENDING"})
