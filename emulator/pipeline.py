@@ -30,6 +30,7 @@ from emulator.persistence import SqliteJournal
 from emulator.request_contract import OperationContract, RequestRejected, load_contracts, validate
 from emulator.request_findings import VIOLATION, WARNING, Finding
 from emulator.tenants import TenantRegistry
+from spec import routes
 
 # The path a client sent, where the app served it with repeated slashes collapsed.
 SENT_PATH = "emulator.sent_path"
@@ -63,9 +64,10 @@ class Emulator:
         path = request.url.path
         # The raw path: spec.routes decodes the parameters itself, once.
         raw_path = request.scope.get("raw_path", b"").decode("latin-1") or path
-        found = request_findings.match(request.method, raw_path)
+        resource = routes.resource(raw_path)
+        found = resource.operation(request.method) if resource else None
         if found is None:
-            outcome = _no_operation(request.method, path)
+            outcome = _no_operation(request.method, path, resource)
             operation_id = None
         else:
             operation_id = found.operation_id
@@ -204,14 +206,13 @@ def _sent_path_findings(request: Request) -> list[Finding]:
     return [request_findings.repeated_slashes(sent)] if sent else []
 
 
-def _no_operation(method: str, path: str) -> Outcome:
+def _no_operation(method: str, path: str, resource: routes.Resource | None) -> Outcome:
     """404 for a path the API does not have; 405 with its Allow header for a method a path
     does not take. Either is a violation naming the nearest operation."""
     finding = request_findings.unknown_operation(method, path)
-    methods = request_findings.methods_of(path)
-    if methods:
+    if resource is not None:
         cause = f"{method} is not an operation of this path"
-        response = http_errors.error_response(405, cause, {"Allow": ", ".join(methods)})
+        response = http_errors.error_response(405, cause, {"Allow": ", ".join(resource.methods)})
     else:
         response = http_errors.error_response(404, f"No operation at {path}")
     return Outcome(response, None, finding)

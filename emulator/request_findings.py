@@ -50,36 +50,14 @@ def repeated_slashes(sent_path: str) -> Finding:
 
 
 # --- operations --------------------------------------------------------------------------
-def match(method: str, path: str) -> routes.Match | None:
-    """The operation a request is: only paths under /v3 are the API's, and a path is the
-    resource its first matching template names (literal segments first), whatever the
-    method: `GET /v3/campaigns/delete` is a method that path does not take (405), not
-    getCampaign of a campaign named "delete"."""
-    template = _path_template(path)
-    found = routes.match(method, path) if template is not None else None
-    return found if found is not None and found.path_template == template else None
-
-
-def methods_of(path: str) -> list[str]:
-    """The methods the API has at this path (a 405's Allow header); empty when none."""
-    template = _path_template(path)
-    return sorted({r.method for r in routes.routes() if r.path_template == template})
-
-
-def _path_template(path: str) -> str | None:
-    if not path.startswith(routes.API_PREFIX + "/"):
-        return None
-    rest = routes.api_path(path)
-    return next((r.path_template for r in routes.routes() if r.pattern.match(rest)), None)
-
-
 def unknown_operation(method: str, path: str) -> Finding:
-    """A method and path the API does not have, with the nearest operation it has."""
-    methods = methods_of(path)
-    nearest = nearest_operation(method, path)
-    if methods:
-        hint = f"; this path takes {' or '.join(methods)}"
+    """A method and path the API does not have (spec.routes.resource found no operation), with
+    the methods the path takes or else the nearest operation the API has."""
+    resource = routes.resource(path)
+    if resource is not None:
+        hint = f"; this path takes {' or '.join(resource.methods)}"
     else:
+        nearest = nearest_operation(method, path)
         hint = f"; did you mean {nearest}?" if nearest else ""
     return Finding(VIOLATION, f"no such operation{hint}")
 

@@ -33,7 +33,7 @@ from emulator.client_manners import ClientManners
 from emulator.request_contract import RequestRejected, load_contracts, validate
 from emulator.request_findings import VIOLATION, WARNING, Finding
 from emulator.traffic_controls import RetryAfterLedger
-from spec import responses
+from spec import responses, routes
 
 CLIENT = "client"
 TENANT = "tenant"
@@ -150,7 +150,8 @@ class TrafficJudge:
             if path == TOKEN_PATH:
                 self._manners.tokens[CLIENT] += 1
                 return  # the token endpoint is not an operation of the API
-            found = request_findings.match(seen.method, path)
+            resource = routes.resource(path)
+            found = resource.operation(seen.method) if resource else None
             if found is None:
                 finding = request_findings.unknown_operation(seen.method, path)
                 self._add(seen, None, CLIENT, finding)
