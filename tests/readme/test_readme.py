@@ -27,28 +27,25 @@ import requests
 
 from emulator.control_api import CONTROL_ROUTES
 from emulator.process import READY
-from emulator.proxy import READY as PROXY_READY
+from emulator.proxy.recording_proxy import READY as PROXY_READY
 from tests.harness import CLIENT_CREDENTIALS, GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served
 from tests.readme.readme_commands import README, readme_line, shell_commands, tox_config
 
 CI = "CI"  # .ci/run: `python -m pip install tox && tox` (tox's env_list: lint, py, conformance)
 TENANT = "https://acme.api.identitynow.com"
-BEFORE = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/before"
-AFTER = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/after"
-DIFF = (
-    ".tox/conformance/bin/python -m reports diff reports/out/before reports/out/after "
-    "--format markdown"
-)
-TONIGHT = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --seed 42 --report-dir reports/out/tonight"
+BEFORE = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/before"
+AFTER = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/after"
+DIFF = "campaigns-conformance diff reports/out/before reports/out/after --format markdown"
+TONIGHT = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/tonight"
 NIGHTLY_DIFF = (
-    ".tox/conformance/bin/python -m reports diff reports/out/nightly reports/out/tonight "
+    "campaigns-conformance diff reports/out/nightly reports/out/tonight "
     "--also-before reports/out/nightly"
 )
 KEEP = "mkdir -p reports/out/nightly && mv reports/out/tonight/*/ reports/out/nightly/"
 KEEP_LAST = "ls -d reports/out/nightly/*/ | head -n -7 | xargs -r rm -r"
-ACME = f"SAIL_BASE_URL={TENANT} tox -e tenant -- --report-dir reports/out/acme"
-PROFILE = ".tox/conformance/bin/python -m reports profile reports/out/acme/*/results.json"
-LIKE = ".tox/conformance/bin/python -m emulator --like reports/out/acme/*/results.json"
+ACME = f"campaigns-conformance run --target {TENANT} --report-dir reports/out/acme"
+PROFILE = "campaigns-conformance profile reports/out/acme/*/results.json"
+LIKE = "campaigns-emulator --like reports/out/acme/*/results.json"
 PLUGIN_LIKE = "pytest --campaigns-like reports/out/acme/*/results.json"
 EXPORT_BASE_URL = f"export SAIL_BASE_URL={TENANT}"
 RUN = "campaigns-conformance run"
@@ -74,7 +71,7 @@ COVERAGE: dict[str, str] = {
     "export SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=...": "test_the_tenant_environment",
     EXPORT_BASE_URL: "test_the_tenant_environment",
     "tox -e tenant": "test_the_tenant_environment",
-    "pytest conformance --target=$SAIL_BASE_URL": "test_the_tenant_environment",
+    "pytest conformance -n 6 --target=$SAIL_BASE_URL": "test_the_tenant_environment",
     BEFORE: UPGRADE,
     AFTER: UPGRADE,
     DIFF: UPGRADE,
