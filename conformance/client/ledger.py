@@ -100,7 +100,7 @@ class RunLedger:
                 left.append(f"the reports configuration changed (it was {prior})")
             report.abandoned = (
                 f"stopped, the target is not answering; left {', '.join(left)}: sweep them "
-                f"with `python -m conformance cleanup --target {base_url}` once it answers"
+                f"with `campaigns-conformance cleanup --target {base_url}` once it answers"
             )
             return report
         for kind in ("campaign", "template"):

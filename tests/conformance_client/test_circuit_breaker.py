@@ -89,7 +89,7 @@ def test_cleanup_after_an_outage_tries_once_and_says_what_is_left():
     assert "stopped, the target is not answering; left 1 campaign(s), 0 template(s)" in (
         report.summary()
     )
-    assert f"python -m conformance cleanup --target {server.base_url}" in report.summary()
+    assert f"campaigns-conformance cleanup --target {server.base_url}" in report.summary()
 
 
 def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
