@@ -34,7 +34,7 @@ sys.path[:0] = [str(REPO), str(Path(__file__).parent)]  # a plain checkout runs 
 from emulator_throughput import run_python, seed_campaigns, tenant_token  # noqa: E402
 
 from emulator.process import start_emulator  # noqa: E402
-from emulator.proxy import READY  # noqa: E402
+from emulator.proxy.recording_proxy import READY  # noqa: E402
 
 PROXY = (sys.executable, "-m", "emulator", "proxy")
 GOAL_OVERHEAD_MS = 2.0

@@ -35,8 +35,8 @@ from emulator.config import (
     parse_client,
 )
 from emulator.control_api import CONTROL_TOKEN_VARIABLE
+from emulator.gate.violation_gate import run_gate
 from emulator.process import READY
-from emulator.violation_gate import run_gate
 from spec.learned_profile import LearnedProfile, load_profile
 
 
@@ -234,9 +234,9 @@ def serve(config: EmulatorConfig, log_level: str = "warning") -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["proxy"]:
-        from emulator import proxy
+        from emulator.proxy import recording_proxy
 
-        return proxy.main(argv[1:])
+        return recording_proxy.main(argv[1:])
     if argv[:1] == ["serve"]:
         argv = argv[1:]
     command: list[str] = []

@@ -18,9 +18,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from emulator import http_errors, request_findings
+from emulator import http_errors
 from emulator.config import EmulatorConfig
 from emulator.control_api import CONTROL_ROUTES
+from emulator.gate import request_findings
 from emulator.pipeline import SENT_PATH, Emulator
 
 

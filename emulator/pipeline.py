@@ -6,7 +6,7 @@ authority (403) -> request contract (400) -> due background work -> the operatio
 -> domain errors mapped to 400/404. What a client got wrong is recorded for the gate: every
 4xx its request caused, and what a tenant accepts but ignores (undeclared members and query
 parameters, repeated slashes, requests sent before their Retry-After ran out;
-emulator.request_findings).
+emulator.gate.request_findings).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from emulator import http_errors, learned_answers, request_findings, token_endpoint
+from emulator import http_errors, learned_answers, token_endpoint
 from emulator.api_operations import HANDLERS, Call
 from emulator.auth import AuthError, Principal, TokenService
 from emulator.config import ClientConfig, EmulatorConfig
@@ -26,9 +26,10 @@ from emulator.domain import campaign_tasks, campaigns
 from emulator.domain.errors import DomainError, NotFound
 from emulator.domain.query_errors import QueryError
 from emulator.domain.tenant import CAMPAIGN, Document, Tenant, Violation
+from emulator.gate import request_findings
+from emulator.gate.request_findings import VIOLATION, WARNING, Finding
 from emulator.persistence import SqliteJournal
 from emulator.request_contract import OperationContract, RequestRejected, load_contracts, validate
-from emulator.request_findings import VIOLATION, WARNING, Finding
 from emulator.tenants import TenantRegistry
 from spec import routes
 

@@ -29,9 +29,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from emulator import gate_report
 from emulator.control_client import ControlClient, TenantControl, fetch_token
 from emulator.domain.clock import parse_timestamp
+from emulator.gate import gate_report
 from emulator.process import EmulatorProcess, start_emulator
 
 _VIOLATIONS = pytest.StashKey[list]()

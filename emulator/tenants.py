@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from emulator.client_manners import ClientManners
 from emulator.config import EmulatorConfig
 from emulator.domain.tenant import SETTINGS, Journal, NoJournal, Tenant, Violation
+from emulator.gate.client_manners import ClientManners
 from emulator.traffic_controls import FaultProfile, RateLimiter
 
 

@@ -45,7 +45,7 @@ from reports.server_time import (
     slowdowns,
 )
 
-# The profile of a passive observation (the recording proxy, emulator.observation): nothing
+# The profile of a passive observation (the recording proxy, emulator.proxy.observation): nothing
 # was generated, so only what every compared run observed is compared.
 OBSERVATION_PROFILE = "passive-observation"
 RAN = ("pass", "fail", "error")

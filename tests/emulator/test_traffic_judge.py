@@ -7,8 +7,8 @@ import base64
 import gzip
 import json
 
-from emulator.har import ValuePlaceholders, har_log
-from emulator.traffic_judge import Seen, TrafficJudge
+from emulator.proxy.har import ValuePlaceholders, har_log
+from emulator.proxy.traffic_judge import Seen, TrafficJudge
 from reports import Redactor
 
 UPSTREAM = "https://acme.example"

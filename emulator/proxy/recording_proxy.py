@@ -4,13 +4,13 @@ proxy.
 
 Every request goes to the upstream unchanged (method, path, query, headers, body; TLS
 verified, REQUESTS_CA_BUNDLE honoured) and its answer comes back unchanged. Each exchange is
-then judged both ways (emulator.traffic_judge) in a process of its own that runs when a core
-is free, so the forwarding never waits for it (emulator.upstream: keep-alive connections
+then judged both ways (emulator.proxy.traffic_judge) in a process of its own that runs when a core
+is free, so the forwarding never waits for it (emulator.proxy.upstream: keep-alive connections
 parsed by httptools). With a COMMAND it runs it with SAIL_BASE_URL pointing at the proxy
 (the caller's SAIL_CLIENT_ID and SAIL_CLIENT_SECRET pass through) and stops when it ends;
 without one it serves until interrupted. Then it prints each distinct finding once with its
 count, writes the run folder (results.json, report.html, junit.xml, traffic.har:
-emulator.observation) and exits as the serve gate does: 1 on a violation (with
+emulator.proxy.observation) and exits as the serve gate does: 1 on a violation (with
 --fail-on-violations), else the command's code. An upstream it cannot reach is answered 502
 in the documented error shape, and reported once with its count.
 """
@@ -32,10 +32,11 @@ from urllib.parse import urlsplit
 
 import uvicorn
 
-from emulator import gate_report, http_errors
-from emulator.traffic_judge import Seen, TrafficJudge
-from emulator.upstream import Answer, Upstream, UpstreamError
-from emulator.violation_gate import run_or_wait
+from emulator import http_errors
+from emulator.gate import gate_report
+from emulator.gate.violation_gate import run_or_wait
+from emulator.proxy.traffic_judge import Seen, TrafficJudge
+from emulator.proxy.upstream import Answer, Upstream, UpstreamError
 
 READY = "Certification Campaigns proxy ready at "
 # Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection, not to the exchange.
@@ -278,8 +279,8 @@ def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
 
 def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
     """(the lines to print, whether a finding fails the gate, True): the run folder written."""
-    from emulator.har import ValuePlaceholders
-    from emulator.observation import new_run_id, observation_result, write_observation
+    from emulator.proxy.har import ValuePlaceholders
+    from emulator.proxy.observation import new_run_id, observation_result, write_observation
 
     findings = gate_report.distinct(judge.findings + judge.token_warnings())
     values = ValuePlaceholders() if args.redact_values else None

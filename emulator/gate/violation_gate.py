@@ -4,7 +4,7 @@
 The emulator starts; with a COMMAND, it runs it with SAIL_BASE_URL / SAIL_CLIENT_ID /
 SAIL_CLIENT_SECRET set for the default client, then stops; without one, it serves until
 SIGINT/SIGTERM. Either way it then prints each distinct violation and warning the client
-caused once, with its count (emulator.gate_report), writes them as JUnit test cases with
+caused once, with its count (emulator.gate.gate_report), writes them as JUnit test cases with
 --junit, and exits 1 when there was any violation (or warning, with --fail-on-warnings),
 else with the command's exit code.
 """
@@ -21,9 +21,10 @@ from pathlib import Path
 
 import uvicorn
 
-from emulator import control_api, gate_report
+from emulator import control_api
 from emulator.app import create_app
 from emulator.config import DEFAULT_TENANT, EmulatorConfig
+from emulator.gate import gate_report
 from emulator.process import READY
 
 

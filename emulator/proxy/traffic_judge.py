@@ -1,7 +1,7 @@
 """Judge observed traffic both ways: the client's requests and the upstream's answers.
 
 The recording proxy hands every exchange to a `TrafficJudge`. Requests are judged by the code
-the emulator's gate uses (emulator.request_findings, emulator.request_contract.validate, the
+the emulator's gate uses (emulator.gate.request_findings, emulator.request_contract.validate, the
 Retry-After ledger and the token count), answers by the checks the suite shares as plain
 functions (spec.responses, the suite's error shape, the undeclared members), and what the
 upstream did is gathered as the suite gathers it (conformance.observations), so the results
@@ -28,10 +28,10 @@ import requests
 from requests.structures import CaseInsensitiveDict
 
 import spec
-from emulator import request_findings
-from emulator.client_manners import ClientManners
+from emulator.gate import request_findings
+from emulator.gate.client_manners import ClientManners
+from emulator.gate.request_findings import VIOLATION, WARNING, Finding
 from emulator.request_contract import RequestRejected, load_contracts, validate
-from emulator.request_findings import VIOLATION, WARNING, Finding
 from emulator.traffic_controls import RetryAfterLedger
 from spec import responses, routes
 

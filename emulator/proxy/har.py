@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from emulator.traffic_judge import TOKEN_PATH, Seen
+from emulator.proxy.traffic_judge import TOKEN_PATH, Seen
 from reports.redaction import MASK, Redactor
 
 HAR_VERSION = "1.2"

@@ -2,7 +2,7 @@
 
 results.json, report.html and junit.xml come from the reports' own writers (reports.write_run),
 so `reports diff`, `reports profile` and `emulator --like` read them; `traffic.har` holds the
-exchanges (emulator.har). The metadata's profile says the run was a passive observation:
+exchanges (emulator.proxy.har). The metadata's profile says the run was a passive observation:
 nothing was generated, so a check that was not observed in one of two observations is not
 compared (reports.diff).
 """
@@ -13,8 +13,8 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from emulator.har import ValuePlaceholders, write_har
-from emulator.traffic_judge import CheckTally, Seen, TrafficJudge
+from emulator.proxy.har import ValuePlaceholders, write_har
+from emulator.proxy.traffic_judge import CheckTally, Seen, TrafficJudge
 from reports import (
     CheckRecord,
     Exchange,
