@@ -40,31 +40,21 @@ def tool(*arguments: str, cwd: Path, env: dict[str, str] | None = None):
     )
 
 
-def test_one_rule_from_an_empty_folder_writes_its_report_there(emulator, tmp_path):
+def test_one_rule_from_an_empty_folder_with_that_folders_settings(emulator, tmp_path):
+    """`campaigns-conformance run --target URL --rule activate-only-staged` against an
+    emulator started with `campaigns-emulator`: only that rule's tests run, with the settings
+    of the folder's file (its report folder there); a secret in the file is refused."""
+    settings = tmp_path / "campaigns-conformance.toml"
+    settings.write_text('report-dir = "runs"\nrate-limit = "off"\n')
     run = tool(
-        "run",
-        "--target",
-        emulator,
-        "--rule",
-        "activate-only-staged",
-        "-q",
+        *("run", "--target", emulator, "--rule", "activate-only-staged", "-q"),
         cwd=tmp_path,
         env=CLIENT_CREDENTIALS,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert " passed, " in run.stdout and "deselected" in run.stdout, run.stdout[-2000:]
-    [folder] = (tmp_path / "reports" / "out").iterdir()
+    [folder] = (tmp_path / "runs").iterdir()
     assert {"results.json", "junit.xml", "report.html"} <= {p.name for p in folder.iterdir()}
-
-
-def test_the_settings_file_gives_the_target_and_may_not_hold_a_secret(emulator, tmp_path):
-    settings = tmp_path / "campaigns-conformance.toml"
-    settings.write_text(f'target = "{emulator}"\nreport-dir = "runs"\n')
-    run = tool(
-        "run", "--operation", "getCampaignReportsConfig", "-q", cwd=tmp_path, env=CLIENT_CREDENTIALS
-    )
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert len(list((tmp_path / "runs").iterdir())) == 1
     settings.write_text(f'target = "{emulator}"\nclient-secret = "hunter2"\n')
     refused = tool("run", "-q", cwd=tmp_path, env=CLIENT_CREDENTIALS)
     assert refused.returncode == 4, refused.stdout + refused.stderr
