@@ -249,3 +249,15 @@ def test_a_report_folder_that_cannot_be_written_is_one_line_and_exit_1(tmp_path)
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+def test_the_answer_carries_the_upstreams_date_and_server_headers_only(tmp_path):
+    """The proxy's own server adds no Date or Server header beside the upstream's."""
+    client = (
+        "import os, requests\n"
+        "answer = requests.get(os.environ['SAIL_BASE_URL'] + '/v3/campaigns')\n"
+        "print(answer.status_code, answer.headers['server'], answer.headers['date'].count('GMT'))\n"
+    )
+    with served("--transition-delay", "0") as url:
+        result = proxy(url, tmp_path, command=f'{sys.executable} -c "{client}"')
+    assert result.stdout.splitlines()[-1] == "401 uvicorn 1", result.stdout + result.stderr
