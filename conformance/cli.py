@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in ("diff", "profile"):
         from reports.__main__ import main as reports_main
 
-        return reports_main([command, *rest])
+        return reports_main([command, *rest], prog=PROG)
     from conformance.__main__ import cleanup_main
 
     return cleanup_main(rest, prog=f"{PROG} cleanup")

@@ -51,8 +51,10 @@ def _slowdown_factor(text: str) -> float:
     return factor
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineArgumentParser(prog=PROG, description="Conformance report tools.")
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = OneLineArgumentParser(prog=prog, description="Conformance report tools.")
+    # Warnings and errors name the command the user typed (this one or campaigns-conformance).
+    parser.set_defaults(prog=prog)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     diff = commands.add_parser(
         "diff",
@@ -100,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     profile = commands.add_parser(
         "profile",
-        help="say what `python -m emulator --like RESULTS.json` changes, and why",
+        help="say what `campaigns-emulator --like RESULTS.json` changes, and why",
         description="Print, in plain words, what the emulator profile learned from a run "
         "changes compared with the documents, and the observation behind each change.",
         epilog="example: campaigns-conformance profile reports/out/acme",
@@ -112,14 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> int:
+    arguments = build_parser(prog).parse_args(argv)
     try:
         if arguments.command == "profile":
-            return _profile(arguments.results, arguments.allow_incomplete)
+            return _profile(arguments)
         return _diff(arguments)
     except (UnreadableFile, UnreadableRun) as error:
-        return _fail(str(error))
+        return _fail(prog, str(error))
 
 
 def _read(load: Callable[[str], T], path: str) -> T:
@@ -134,8 +136,8 @@ def _read(load: Callable[[str], T], path: str) -> T:
 
 
 def _diff(arguments: argparse.Namespace) -> int:
-    before = _chosen(latest_run(arguments.before, "before"), "before")
-    after = _chosen(latest_run(arguments.after, "after"), "after")
+    before = _chosen(latest_run(arguments.before, "before"), "before", arguments.prog)
+    after = _chosen(latest_run(arguments.after, "after"), "after", arguments.prog)
     befores = {before.result.metadata.run_id: before}
     for path in arguments.also_before:
         for run in all_runs(path, "before"):
@@ -144,7 +146,10 @@ def _diff(arguments: argparse.Namespace) -> int:
         if arguments.allow_incomplete:
             if not run.result.metadata.completion.completed:
                 headline = run.result.metadata.completion.headline()
-                _warn(f"{side}: {run.path}: {headline}; what it did not reach is not compared")
+                _warn(
+                    arguments.prog,
+                    f"{side}: {run.path}: {headline}; what it did not reach is not compared",
+                )
         else:
             refuse_incomplete(run, side)
     link = arguments.report_link
@@ -159,31 +164,31 @@ def _diff(arguments: argparse.Namespace) -> int:
         fail_on_slower=arguments.fail_on_slower,
     )
     for warning in diff.warnings():
-        _warn(warning)
+        _warn(arguments.prog, warning)
     print(FORMATTERS[arguments.format](diff))
     return EXIT_REGRESSED if diff.regressed else EXIT_OK
 
 
-def _chosen(run: FoundRun, side: str) -> FoundRun:
+def _chosen(run: FoundRun, side: str, prog: str) -> FoundRun:
     if run.among > 1:
-        _warn(f"{side}: {run.path} (the latest of {run.among} runs)")
+        _warn(prog, f"{side}: {run.path} (the latest of {run.among} runs)")
     return run
 
 
-def _profile(path: str, allow_incomplete: bool) -> int:
-    run = _chosen(latest_run(path, "results"), "results")
-    if not allow_incomplete:
+def _profile(arguments: argparse.Namespace) -> int:
+    run = _chosen(latest_run(arguments.results, "results"), "results", arguments.prog)
+    if not arguments.allow_incomplete:
         refuse_incomplete(run, "results")
     print(describe(_read(lambda p: load_profile(p, allow_incomplete=True), str(run.path))))
     return EXIT_OK
 
 
-def _warn(message: str) -> None:
-    print(f"{PROG}: warning: {message}", file=sys.stderr)
+def _warn(prog: str, message: str) -> None:
+    print(f"{prog}: warning: {message}", file=sys.stderr)
 
 
-def _fail(message: str) -> int:
-    print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr)
+def _fail(prog: str, message: str) -> int:
+    print(f"{prog}: error: {' '.join(message.split())}", file=sys.stderr)
     return EXIT_USAGE
 
 

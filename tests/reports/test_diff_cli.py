@@ -163,3 +163,25 @@ def test_the_module_entry_point_exit_codes(results_file: str, tmp_path: Path) ->
     assert missing.returncode == 2
     assert missing.stderr.count("\n") == 1
     assert "no such file" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "prefix"),
+    [
+        (["diff", "/nonexistent/before", "x"], "campaigns-conformance: error: before: "),
+        (["diff"], "campaigns-conformance diff: error: "),
+        (["profile", "/nonexistent/run"], "campaigns-conformance: error: results: "),
+    ],
+)
+def test_errors_name_the_command_the_user_typed(argv: list[str], prefix: str, capsys) -> None:
+    from conformance.cli import main as conformance_main
+
+    try:
+        code = conformance_main(argv)
+    except SystemExit as leaving:
+        code = leaving.code
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == ""
+    assert err.startswith(prefix), err
+    assert err.count("\n") == 1 and "python -m" not in err
