@@ -1,6 +1,7 @@
 """What the recording proxy costs: a rerunnable benchmark, not a test.
 
-    python benchmarks/proxy_overhead.py [--duration 5] [--connections 32] [--json out.json]
+    python benchmarks/proxy_overhead.py [--duration 5] [--connections 32] [--rounds 3]
+        [--json out.json]
 
 Starts an emulator (`python -m emulator`, one uvicorn worker) and the proxy in front of it
 (`python -m emulator proxy --upstream ...`, no command: it serves until interrupted), both on
@@ -11,10 +12,12 @@ proxy:
     latency     one connection, one request at a time: the median per request; the proxy's
                 overhead is the difference of the medians (goal: at most 2 ms)
     throughput  --connections keep-alive connections, closed loop: requests/s (goal: through
-                the proxy at least half of direct)
+                the proxy at least half of direct), measured in --rounds turns of direct then
+                proxied, so both sides see the same load of a shared machine
 
 Then it interrupts the proxy and times how long it takes to judge what it queued and write
-its run folder (judging runs beside the forwarding, in a thread of its own).
+its run folder (judging runs beside the forwarding, in a process of its own that runs when a
+core is free).
 """
 
 from __future__ import annotations
@@ -64,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="throughput turns, direct then proxied, per side"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     emulator = start_emulator("--transition-delay", "0")
@@ -76,12 +82,15 @@ def main(argv: list[str] | None = None) -> int:
         run_python(proxy_url + path, token, 1.0, 4)  # warm both up (connections, caches)
         direct_ms = latency_ms(emulator.base_url + path, token, args.duration)
         proxied_ms = latency_ms(proxy_url + path, token, args.duration)
-        _, direct_rps, _ = run_python(
-            emulator.base_url + path, token, args.duration, args.connections
-        )
-        _, proxied_rps, proxied = run_python(
-            proxy_url + path, token, args.duration, args.connections
-        )
+        # Direct and proxied in turns: on a shared machine the load moves within a minute, and
+        # each side's sum over the same turns sees the same load.
+        direct_rps = proxied_rps = errors = 0
+        for _ in range(args.rounds):
+            url = emulator.base_url + path
+            direct_rps += run_python(url, token, args.duration, args.connections)[1] / args.rounds
+            _, rps, proxied = run_python(proxy_url + path, token, args.duration, args.connections)
+            proxied_rps += rps / args.rounds
+            errors += proxied["errors"]
         stopping = time.perf_counter()
         proxy.send_signal(signal.SIGINT)
         _, stderr = proxy.communicate(timeout=600)
@@ -97,10 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         "direct_rps": round(direct_rps),
         "proxied_rps": round(proxied_rps),
         "throughput_share": round(proxied_rps / direct_rps, 3),
-        "proxied_errors": proxied["errors"],
+        "proxied_errors": errors,
         "judge_and_write_s": round(drain_s, 1),
         "connections": args.connections,
         "duration_s": args.duration,
+        "rounds": args.rounds,
         "python": sys.version.split()[0],
     }
     summary = next((x for x in stderr.splitlines() if x.startswith("proxy: ")), "")
