@@ -71,7 +71,7 @@ def observation_result(
         suite_version=installed_versions(["certification-campaigns-conformance"])[
             "certification-campaigns-conformance"
         ],
-        dependency_versions=installed_versions(["uvicorn", "httptools"]),
+        dependency_versions=installed_versions(["aiohttp", "uvicorn"]),
         started_at=started_at,
         duration_s=duration_s,
         request_count=len(judge.exchanges),

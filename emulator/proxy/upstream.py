@@ -22,7 +22,7 @@ TIMEOUT_SECONDS = 60.0
 MAX_CONNECTIONS = 64
 # Headers aiohttp adds when the client did not send them: a transparent proxy adds none.
 _AUTO_HEADERS = frozenset({"User-Agent", "Accept", "Accept-Encoding", "Content-Type"})
-_LENGTH = "content-length"  # aiohttp writes it from the body it sends
+_LENGTH = b"content-length"  # aiohttp writes it from the body it sends
 
 
 class UpstreamError(Exception):
@@ -64,7 +64,7 @@ class Upstream:
         forwarded = CIMultiDict(
             (name.decode("latin-1"), value.decode("latin-1"))
             for name, value in headers
-            if name.lower() != _LENGTH.encode()
+            if name.lower() != _LENGTH
         )
         try:
             async with self._session.request(
