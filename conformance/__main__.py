@@ -1,4 +1,4 @@
-"""`python -m conformance`: the same command as `campaigns-conformance` (conformance/cli.py),
+"""`python -m conformance`: the same command as `campaigns-conformance` (conformance/run/cli.py),
 and its `cleanup`: sweep leftovers of earlier runs.
 
 Every object the suite creates is named `cc-run-<run id> ...`; a run removes its own objects
@@ -15,13 +15,13 @@ import sys
 
 import requests
 
-from conformance import preflight
 from conformance.client import GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.client.ledger import RUN_PREFIX, sweep
 from conformance.client.tokens import TokenError
-from conformance.preflight import TargetUnusable
-from conformance.target import connect
+from conformance.targets import preflight
+from conformance.targets.preflight import TargetUnusable
+from conformance.targets.target import connect
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +87,6 @@ def cleanup_main(argv: list[str], prog: str = "campaigns-conformance cleanup") -
 
 
 if __name__ == "__main__":
-    from conformance.cli import main
+    from conformance.run.cli import main
 
     raise SystemExit(main())

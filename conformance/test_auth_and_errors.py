@@ -11,10 +11,10 @@ import requests
 
 import spec
 from conformance.client import WITHOUT_TOKEN, Credentials, TokenSource
-from conformance.openapi_checks import is_error_response
-from conformance.rate_limit_probe import first_429
-from conformance.rules import described, expect
-from conformance.suite_api import SuiteApi
+from conformance.judging.openapi_checks import is_error_response
+from conformance.judging.rules import described, expect
+from conformance.scenario.suite_api import SuiteApi
+from conformance.targets.rate_limit_probe import first_429
 
 OPERATIONS = sorted(op["operationId"] for _, _, op in spec.operations())
 # An id no tenant has: it names no object, so even a destructive call changes nothing.
@@ -167,7 +167,7 @@ def test_429_carries_retry_after(target, run_options, request):
 
 def _429_on_a_token_of_its_own(session, limit) -> None:
     """On a tenant: a token of the run's own, used for nothing else, sends cheap GETs until
-    its first 429 (conformance/rate_limit_probe.py); no other token's budget is touched. The
+    its first 429 (conformance/targets/rate_limit_probe.py); no other token's budget is touched. The
     Retry-After must be honoured: a GET after waiting it out succeeds."""
     if limit is None:
         pytest.skip("--rate-limit off: the run knows no limit to reach (give the target's)")

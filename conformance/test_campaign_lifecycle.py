@@ -14,8 +14,8 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, rule
 
-from conformance.rules import described, expect
-from conformance.suite_api import SuiteApi
+from conformance.judging.rules import described, expect
+from conformance.scenario.suite_api import SuiteApi
 from strategies import campaign_bodies, campaign_patches, forbidden_campaign_patches, time_zones
 from strategies.generation_oracles import agrees, apply_patch
 

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import spec
-from conformance.rules import expect
-from conformance.suite_api import SuiteApi
+from conformance.judging.rules import expect
+from conformance.scenario.suite_api import SuiteApi
 from strategies import invalid_filter_expressions, invalid_sorters, sorters
 from strategies.collection_oracles import Filter, every_documented_leaf, filters, misordered
 from strategies.spec_facts import filterable, sortable

@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 
-from conformance.rules import expect
-from conformance.suite_api import SuiteApi
+from conformance.judging.rules import expect
+from conformance.scenario.suite_api import SuiteApi
 from strategies import (
     invalid_campaign_bodies,
     invalid_durations,

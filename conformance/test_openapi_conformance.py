@@ -25,11 +25,12 @@ from schemathesis.generation import GenerationMode
 from schemathesis.generation.stateful.state_machine import StepInput
 
 import spec
-from conformance import documented_examples, openapi_checks
-from conformance.allowed_steps import AllowedSteps
 from conformance.client import GuestSession, RefusedRequest
-from conformance.suite_api import SuiteApi
-from conformance.target import Target
+from conformance.judging import openapi_checks
+from conformance.judging.allowed_steps import AllowedSteps
+from conformance.scenario import documented_examples
+from conformance.scenario.suite_api import SuiteApi
+from conformance.targets.target import Target
 from spec import facts
 from strategies import (
     campaign_bodies,

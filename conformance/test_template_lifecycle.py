@@ -16,8 +16,8 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, rule
 
-from conformance.rules import expect
-from conformance.suite_api import SuiteApi
+from conformance.judging.rules import expect
+from conformance.scenario.suite_api import SuiteApi
 from strategies import (
     forbidden_template_patches,
     schedules,

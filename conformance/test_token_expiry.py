@@ -24,9 +24,9 @@ import pytest
 
 from conformance.client import Credentials, TokenSource
 from conformance.client.tokens import HeldToken
-from conformance.rules import described, expect
-from conformance.suite_api import SuiteApi
-from conformance.target import Target
+from conformance.judging.rules import described, expect
+from conformance.scenario.suite_api import SuiteApi
+from conformance.targets.target import Target
 
 # Waiting longer than this for a token to expire would hold a tenant run too long.
 MAX_WAIT_SECONDS = 30

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import requests
 
-from conformance.observations import observe_drift
-from conformance.suite_api import SuiteApi
-from conformance.tally import current_tally
+from conformance.judging.observations import observe_drift
+from conformance.judging.tally import current_tally
+from conformance.scenario.suite_api import SuiteApi
 
 
 def follows(

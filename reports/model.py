@@ -25,8 +25,8 @@ from spec import routes
 TargetKind = Literal["emulator", "tenant"]
 # What a record is about: one check on one operation, or one documented rule (run-wide).
 RecordType = Literal["check", "rule"]
-# Checks: "schemathesis" (its check functions), "suite" (conformance/openapi_checks.py);
-# rules: the area of the rule catalogue (conformance/rules.py).
+# Checks: "schemathesis" (its check functions), "suite" (conformance/judging/openapi_checks.py);
+# rules: the area of the rule catalogue (conformance/judging/rules.py).
 CheckKind = Literal["schemathesis", "suite", "lifecycle", "collection", "auth", "error-shape"]
 # not-run: declared but never exercised (and not skipped: e.g. a state machine that never drew
 # the step); error: the test broke for a reason other than this check or rule.

@@ -2,7 +2,7 @@
 recording proxy share, as plain functions of the answer.
 
 `response_findings` names each problem with the check of the suite's catalogue that holds a
-server to it (conformance/openapi_checks.py: status_code_conformance,
+server to it (conformance/judging/openapi_checks.py: status_code_conformance,
 content_type_conformance, response_schema_conformance, response_headers_conformance), so a
 proxy's observation and a suite run report the same checks by the same names.
 """

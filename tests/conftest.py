@@ -6,6 +6,8 @@ speed is not a property under test: no deadline, no too-slow health check.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -31,6 +33,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.loadgroup = config.workerinput.get("loadgroup", False)
     elif config.getoption("dist", "no") == "load":
         config.option.dist = "loadgroup"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The warm Pythons the harness forks processes from end with the session, not at exit:
+    # an xdist worker may leave without running atexit, and their CPU time is the session's.
+    warm_python = sys.modules.get("tests.warm_python")
+    if warm_python is not None:
+        warm_python.stop_servers()
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, when it is installed

@@ -30,7 +30,8 @@ import uvicorn
 
 from emulator import create_app
 from emulator.__main__ import build_parser, config_from
-from emulator.process import EmulatorProcess, start_emulator
+from emulator.process import READY, EmulatorProcess, start_emulator
+from tests import warm_python
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -107,6 +108,28 @@ def served_in_thread(*options: str) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+@contextmanager
+def served_warm(
+    *options: str, program: Sequence[str] = ("-m", "emulator"), log: Path
+) -> Iterator[str]:
+    """`served(...)`, its process forked from a warm Python (tests/warm_python.py): the same
+    command line, without paying for the imports; its ready line and output go to `log`."""
+    ready = log.with_suffix(".ready")
+    env = suite_environment()
+    server = warm_python.start(
+        [*program, "--port", "0", *options], cwd=REPO, env=env, stdout=ready, stderr=log
+    )
+    try:
+        line = warm_python.wait_for_line(server, ready, READY)
+        yield line.removeprefix(READY).strip()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 # --- the suite ------------------------------------------------------------------------------
@@ -192,21 +215,38 @@ def run_suite(
     env: dict[str, str] | None = None,
     cwd: Path = REPO,
     timeout: float = 600,
+    warm: bool = False,
 ) -> SuiteRun:
     """`python -m pytest ARGUMENTS --report-dir REPORT_DIR` in the checkout (or `cwd`), as a
     user runs the suite (ARGUMENTS name it: `conformance`, or node ids); `env` on top of this
-    process's environment. Its terminal output is kept beside the reports, in `pytest.out`."""
-    process = subprocess.run(
-        [sys.executable, "-m", "pytest", *arguments, "--report-dir", str(report_dir)],
-        cwd=cwd,
-        env=suite_environment(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    process's environment. Its terminal output is kept beside the reports, in `pytest.out`.
+    `warm`: the process is forked from a warm Python (tests/warm_python.py), for runs with
+    `--assert=plain` (the imports it shares were not rewritten)."""
+    argv = ["-m", "pytest", *arguments, "--report-dir", str(report_dir)]
+    if warm:
+        process = _run_warm(argv, cwd, suite_environment(env), report_dir, timeout)
+    else:
+        process = subprocess.run(
+            [sys.executable, *argv],
+            cwd=cwd,
+            env=suite_environment(env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     folders = [p for p in report_dir.iterdir() if p.is_dir()] if report_dir.exists() else []
     if len(folders) != 1:
         output = process.stdout[-3000:] + process.stderr[-3000:]
         raise RuntimeError(f"the suite wrote {len(folders)} run folders:\n{output}")
     (report_dir / "pytest.out").write_text(process.stdout + process.stderr, encoding="utf-8")
     return SuiteRun(process, folders[0])
+
+
+def _run_warm(
+    argv: list[str], cwd: Path, env: dict[str, str], report_dir: Path, timeout: float
+) -> subprocess.CompletedProcess:
+    output = {name: report_dir.with_name(f"{report_dir.name}.{name}") for name in ("out", "err")}
+    child = warm_python.start(argv, cwd=cwd, env=env, stdout=output["out"], stderr=output["err"])
+    code = child.wait(timeout=timeout)
+    stdout, stderr = (output[n].read_text(encoding="utf-8", errors="replace") for n in output)
+    return subprocess.CompletedProcess(argv, code, stdout, stderr)

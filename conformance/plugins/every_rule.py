@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.rules import RuleNotExercised
-from conformance.tally import current_tally
+from conformance.judging.rules import RuleNotExercised
+from conformance.judging.tally import current_tally
 
 
 def promised_rules(item: pytest.Item) -> list[str]:

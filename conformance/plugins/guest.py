@@ -13,12 +13,12 @@ from conformance.client import GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.client.ledger import adopt
 from conformance.client.throttle import RateLimit, SharedThrottle, Throttle
-from conformance.observations import observe_response
+from conformance.judging.observations import observe_response
+from conformance.judging.tally import current_tally
 from conformance.plugins import keys
-from conformance.run_options import RunOptions
-from conformance.suite_api import SuiteApi
-from conformance.tally import current_tally
-from conformance.target import Target
+from conformance.run.run_options import RunOptions
+from conformance.scenario.suite_api import SuiteApi
+from conformance.targets.target import Target
 
 
 @pytest.fixture(scope="session")

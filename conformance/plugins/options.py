@@ -1,4 +1,4 @@
-"""The command line (its options are added by conformance/pytest_entry.py, the suite's
+"""The command line (its options are added by conformance/run/pytest_entry.py, the suite's
 entry-point plugin), resolved once into the run's options; hypothesis profiles, markers; the
 preflight of a `--target` run."""
 
@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import core as hypothesis_core
 
-from conformance import preflight
 from conformance.plugins import keys
-from conformance.preflight import EXIT_TARGET_UNUSABLE, TargetUnusable
-from conformance.run_options import NAMES, RunOptions, resolve
-from conformance.settings_file import settings_source
+from conformance.run.run_options import NAMES, RunOptions, resolve
+from conformance.run.settings_file import settings_source
+from conformance.targets import preflight
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE, TargetUnusable
 
 _QUIET = [
     HealthCheck.too_slow,
@@ -57,7 +57,7 @@ settings.register_profile(
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "rules(*rule_ids, drawn=False): the documented rules (conformance/rules.py) a test "
+        "rules(*rule_ids, drawn=False): the documented rules (conformance/judging/rules.py) a test "
         "checks on every run (drawn=True: only when hypothesis draws the step)",
     )
     config.addinivalue_line(
@@ -90,5 +90,5 @@ def _preflight(config: pytest.Config):
 
 @pytest.fixture(scope="session")
 def run_options(pytestconfig: pytest.Config) -> RunOptions:
-    """The run's options, resolved once (conformance/run_options.py)."""
+    """The run's options, resolved once (conformance/run/run_options.py)."""
     return pytestconfig.stash[keys.RUN_OPTIONS]

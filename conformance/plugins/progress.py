@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from conformance import request_plan
 from conformance.plugins import keys
+from conformance.targets import request_plan
 
 
 def pytest_report_collectionfinish(config: pytest.Config, items) -> list[str]:

@@ -12,9 +12,9 @@ import pytest
 
 from conformance.client.ledger import new_run_id
 from conformance.plugins import keys
-from conformance.preflight import EXIT_TARGET_UNUSABLE
-from conformance.run_options import DEFAULT_REPORT_DIR
-from conformance.run_report import RunCollector
+from conformance.run.run_options import DEFAULT_REPORT_DIR
+from conformance.run.run_report import RunCollector
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 from reports.model import (
     Completion,
     RunMetadata,

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from conformance.plugins import keys
-from conformance.preflight import EXIT_TARGET_UNUSABLE
-from conformance.run_options import RunOptions
-from conformance.target import Target, TargetError, connect, start_embedded
+from conformance.run.run_options import RunOptions
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
+from conformance.targets.target import Target, TargetError, connect, start_embedded
 
 
 @pytest.fixture(scope="session")

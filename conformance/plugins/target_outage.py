@@ -13,7 +13,7 @@ import pytest
 
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.plugins import keys
-from conformance.preflight import EXIT_TARGET_UNUSABLE
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 
 
 @pytest.hookimpl(wrapper=True)

@@ -23,7 +23,7 @@ import pytest
 from conformance.client import new_run_id
 from conformance.client.operations import TENANT_SETTINGS
 from conformance.plugins import keys
-from conformance.request_plan import planned_from_ids
+from conformance.targets.request_plan import planned_from_ids
 
 SETTINGS_GROUP = "tenant-settings"  # the scheduling scope of the tests that change them
 # Modules whose module-scoped objects cost many requests (the collections' seed, about 30):

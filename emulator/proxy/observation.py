@@ -103,7 +103,9 @@ def write_observation(
 def _record(
     operation_id: str, check: str, tally: CheckTally, values: ValuePlaceholders | None
 ) -> CheckRecord:
-    from conformance.openapi_checks import CHECKS  # the suite's catalogue: sentence and kind
+    from conformance.judging.openapi_checks import (
+        CHECKS,  # the suite's catalogue: sentence and kind
+    )
 
     described = CHECKS.get(check)
     failed = tally.failures > 0

@@ -4,7 +4,7 @@ The recording proxy hands every exchange to a `TrafficJudge`. Requests are judge
 the emulator's gate uses (emulator.gate.request_findings, emulator.request_contract.validate, the
 Retry-After ledger and the token count), answers by the checks the suite shares as plain
 functions (spec.responses, the suite's error shape, the undeclared members), and what the
-upstream did is gathered as the suite gathers it (conformance.observations), so the results
+upstream did is gathered as the suite gathers it (conformance.judging.observations), so the results
 file feeds `reports diff`, `reports profile` and `emulator --like` like a suite run's.
 
 Each finding says whose it is: `client:` or `tenant:`. A departure from the documents that
@@ -204,7 +204,7 @@ class TrafficJudge:
 
     # --- the upstream's answer -----------------------------------------------------------
     def _judge_answer(self, seen: Seen, operation_id: str) -> None:
-        from conformance.observations import observe_response
+        from conformance.judging.observations import observe_response
 
         status = int(seen.status or 0)
         body = seen.decoded_body()
@@ -311,7 +311,7 @@ def _record(
 def _error_shape(status: int, headers: Mapping[str, str], body: bytes) -> Finding | None:
     """The documented error bodies: 401 {"error"}, 429 {"message"} with Retry-After in
     seconds, every other error an ErrorResponseDto with a trackingId and a message."""
-    from conformance.openapi_checks import is_error_response
+    from conformance.judging.openapi_checks import is_error_response
 
     try:
         document = json.loads(body or b"null")

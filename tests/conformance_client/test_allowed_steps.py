@@ -1,4 +1,4 @@
-"""The stateful check's oracle (conformance/allowed_steps.py): what it allows, what it
+"""The stateful check's oracle (conformance/judging/allowed_steps.py): what it allows, what it
 forbids, and where it declines to judge. The strategies' valid and forbidden patches are the
 second opinion: the oracle must allow every patch `campaign_patches` makes and forbid every
 one `forbidden_campaign_patches` makes."""
@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance.allowed_steps import (
+from conformance.judging.allowed_steps import (
     FORBIDDEN,
     judge_activation,
     judge_campaign_patch,

@@ -1,4 +1,4 @@
-"""The check catalogue (conformance/openapi_checks.py): the markers' names, the lists a run
+"""The check catalogue (conformance/judging/openapi_checks.py): the markers' names, the lists a run
 sends with and the report's columns all come from the one table."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conformance.openapi_checks import CHECKS, RunChecks, check_names
-from conformance.run_report import RunCollector
+from conformance.judging.openapi_checks import CHECKS, RunChecks, check_names
+from conformance.run.run_report import RunCollector
 
 EVERY_RESPONSE = [
     "not_a_server_error",

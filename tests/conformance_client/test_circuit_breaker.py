@@ -17,8 +17,8 @@ import requests
 
 from conformance.client import Credentials, GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
-from conformance.preflight import EXIT_TARGET_UNUSABLE
-from conformance.target import EmulatorControl
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
+from conformance.targets.target import EmulatorControl
 from tests.conformance_client.loopback_servers import answering, closed_port
 from tests.harness import emulator_process
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from conformance.rules import RULE_IDS
+from conformance.judging.rules import RULE_IDS
 
 SUITE = Path(__file__).resolve().parents[2] / "conformance"
 

@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 CONFTEST = """
 import pytest
-from conformance.tally import TestTally, tallying
+from conformance.judging.tally import TestTally, tallying
 
 pytest_plugins = ["conformance.plugins.every_rule"]
 
@@ -28,7 +28,7 @@ def pytest_runtest_protocol(item, nextitem):
 """
 TESTS = """
 import pytest
-from conformance.rules import expect
+from conformance.judging.rules import expect
 
 
 @pytest.mark.rules("filters", "sorters")

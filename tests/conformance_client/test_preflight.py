@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import pytest
 import trustme
 
-from conformance import preflight
-from conformance.preflight import EXIT_TARGET_UNUSABLE
+from conformance.targets import preflight
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 from tests.conformance_client.loopback_servers import (
     answering,
     closed_port,

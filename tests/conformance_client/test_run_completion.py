@@ -1,4 +1,4 @@
-"""Whether a run completed, and if not why and how far (conformance/run_report.py's
+"""Whether a run completed, and if not why and how far (conformance/run/run_report.py's
 `RunCollector.completion`, written to results.json as `run.completion`)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from conformance.preflight import EXIT_TARGET_UNUSABLE
-from conformance.run_report import RunCollector
+from conformance.run.run_report import RunCollector
+from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 from reports.model import TestOutcome
 from reports.results_json import load_results
 from tests.conformance_client.loopback_servers import closed_port

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import preflight
 from conformance.client import Credentials, RateLimit
-from conformance.request_plan import estimated_seconds
-from conformance.run_options import RunOptions, resolve
+from conformance.run.run_options import RunOptions, resolve
+from conformance.targets import preflight
+from conformance.targets.request_plan import estimated_seconds
 
 ENVIRON = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 

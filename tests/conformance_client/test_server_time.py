@@ -1,6 +1,6 @@
 """The server's time per request, as results.json records it (`behaviour.server_ms`): the
 answered attempt's send to its headers, without the throttle's wait (conformance/client/
-transport.py measures it; conformance/observations.py records it per operation)."""
+transport.py measures it; conformance/judging/observations.py records it per operation)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import requests
 from conformance.client.circuit_breaker import CircuitBreaker
 from conformance.client.throttle import Throttle
 from conformance.client.transport import GuestTransport
-from conformance.observations import observe_response
+from conformance.judging.observations import observe_response
 from reports.behaviour import new_behaviour_data
 from tests.conformance_client.loopback_servers import answering
 

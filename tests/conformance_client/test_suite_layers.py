@@ -1,6 +1,6 @@
 """Which way the suite's dependencies point: the suite speaks to an emulator only through
-conformance/target.py (to start one, and to use its control API), and its plugins keep what
-they share in pytest's stash under keys of one module, never importing one another."""
+conformance/targets/target.py (to start one, and to use its control API), and its plugins keep
+what they share in pytest's stash under keys of one module, never importing one another."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def test_only_the_target_module_imports_the_emulator():
         for path in SUITE.rglob("*.py")
         if any(name.split(".")[0] == "emulator" for name in imported_modules(path))
     }
-    assert importers == {"target.py"}
+    assert importers == {"targets/target.py"}
 
 
 def test_plugins_share_stash_keys_through_the_keys_module_only():

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import spec
-from conformance.rules import RULE_IDS, RULES
+from conformance.judging.rules import RULE_IDS, RULES
 from reports.results_json import load_results
 from tests.conformance_runs.tenant_runs import GuestRun
 

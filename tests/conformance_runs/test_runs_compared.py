@@ -7,7 +7,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conformance.rules import RULES
+from conformance.judging.rules import RULES
 from reports.__main__ import main as reports_main
 from reports.diff import compare_runs
 from reports.diff_text import format_markdown

@@ -19,7 +19,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Catch:
     """The record of the run's results.json that must fail: a documented rule of
-    conformance/rules.py, or one response check on one operation."""
+    conformance/judging/rules.py, or one response check on one operation."""
 
     rule: str | None = None
     operation: str | None = None
@@ -36,8 +36,8 @@ class Catch:
     def sentence(self) -> str:
         """What the documents say, as the record must quote it (KeyError for a rule or check
         the suite does not have). Imported here: the launcher must not pay for schemathesis."""
-        from conformance.openapi_checks import CHECKS
-        from conformance.rules import RULES
+        from conformance.judging.openapi_checks import CHECKS
+        from conformance.judging.rules import RULES
 
         return RULES[self.rule].sentence if self.rule else CHECKS[str(self.check)].sentence
 

@@ -31,7 +31,7 @@ from tests.harness import (
     LIMITED_CLIENT,
     Verdicts,
     run_suite,
-    served,
+    served_warm,
 )
 
 LAUNCHER = Path(__file__).with_name("broken_emulator.py")
@@ -44,14 +44,16 @@ def serving(mutation: str | None, log: Path, control_api: bool = False) -> Abstr
     program = ("-m", "emulator") if mutation is None else (str(LAUNCHER), "--mutation", mutation)
     hidden = () if control_api else ("--no-control-api",)
     options = ("--client", LIMITED_CLIENT, "--transition-delay", "0.05", *hidden)
-    return served(*options, program=program, log=log)
+    # Forked from a warm Python: some ninety emulators and suite runs, each its own process
+    # with its own command line, without paying each time for the same imports.
+    return served_warm(*options, program=program, log=log)
 
 
 def judged(base_url: str, node_ids: Sequence[str], workdir: Path, *options: str) -> Verdicts:
     """Run exactly `node_ids` against `base_url` as a tenant admin; the run's verdicts."""
     # -x: the first failure is the verdict; later tests would only spend time.
     arguments = (*node_ids, "--target", base_url, *AS_A_TENANT, "-x", *options)
-    run = run_suite(*arguments, report_dir=workdir, env=GUEST_CREDENTIALS, timeout=300)
+    run = run_suite(*arguments, report_dir=workdir, env=GUEST_CREDENTIALS, timeout=300, warm=True)
     return run.verdicts()
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conformance.client.tokens import Credentials
-from conformance.preflight import TargetAddress
-from conformance.run_options import resolve
-from conformance.settings_file import SettingsError, settings_source
+from conformance.run.run_options import resolve
+from conformance.run.settings_file import SettingsError, settings_source
+from conformance.targets.preflight import TargetAddress
 
 SETTINGS = """
 target = "https://acme.api.identitynow.com"

@@ -1,4 +1,4 @@
-"""What one answer says about the target (conformance/observations.py), and what of it may
+"""What one answer says about the target (conformance/judging/observations.py), and what of it may
 leave the tenant: placeholders instead of values, enum values only when they look like enum
 constants, everything through the report redaction, and a round trip through results.json."""
 
@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conformance.observations import observe_response
+from conformance.judging.observations import observe_response
 from reports.behaviour import TargetBehaviour, new_behaviour_data, placeholder, retry_after_format
 from reports.model import RunMetadata, RunResult
 from reports.redaction import Redactor

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from conformance.openapi_checks import CHECKS
-from conformance.rules import RULES, Rule
+from conformance.judging.openapi_checks import CHECKS
+from conformance.judging.rules import RULES, Rule
 from reports.model import (
     CheckRecord,
     Exchange,

@@ -6,8 +6,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conformance.openapi_checks import documented_error_shape
-from conformance.rules import RULES
+from conformance.judging.openapi_checks import documented_error_shape
+from conformance.judging.rules import RULES
 
 SCHEMA_CHECK = response_schema_conformance.__name__
 STATUS_CHECK = status_code_conformance.__name__

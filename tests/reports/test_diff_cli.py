@@ -174,7 +174,7 @@ def test_the_module_entry_point_exit_codes(results_file: str, tmp_path: Path) ->
     ],
 )
 def test_errors_name_the_command_the_user_typed(argv: list[str], prefix: str, capsys) -> None:
-    from conformance.cli import main as conformance_main
+    from conformance.run.cli import main as conformance_main
 
     try:
         code = conformance_main(argv)

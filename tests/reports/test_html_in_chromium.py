@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 import spec
-from conformance.openapi_checks import CHECKS
-from conformance.rules import RULES
+from conformance.judging.openapi_checks import CHECKS
+from conformance.judging.rules import RULES
 from reports.model import CheckRecord, RunResult
 from reports.run_folder import write_run
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 import spec
-from conformance.openapi_checks import CHECKS
+from conformance.judging.openapi_checks import CHECKS
 from reports.html_report import render_html
 from reports.model import RunResult
 from tests.reports import suite_names as suite

@@ -18,7 +18,7 @@ import requests
 
 from conformance.client.circuit_breaker import CircuitBreaker
 from conformance.client.tokens import Credentials
-from conformance.preflight import TargetAddress
+from conformance.targets.preflight import TargetAddress
 from emulator.control_client import ControlClient, TenantControl, fetch_token
 from emulator.process import EmulatorDidNotStart, EmulatorProcess, start_emulator
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import pytest
 
 from conformance.client.throttle import TENANT_RATE_LIMIT
-from conformance.run_options import DEFAULT_REPORT_DIR, PROFILES
+from conformance.run.run_options import DEFAULT_REPORT_DIR, PROFILES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     # No defaults here: an option not given is None, so a further source (a settings file)
-    # can give it; conformance/run_options.py decides the defaults.
+    # can give it; conformance/run/run_options.py decides the defaults.
     group = parser.getgroup("conformance", "Certification Campaigns conformance")
     group.addoption(
         "--target", help="base URL of a tenant or emulator (default: embedded emulator)"
@@ -66,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _known_rules() -> list[str]:
-    from conformance.rules import RULE_IDS
+    from conformance.judging.rules import RULE_IDS
 
     return list(RULE_IDS)
 

@@ -1,5 +1,5 @@
 """The response checks a run holds every answer to: one catalogue, `CHECKS`, shaped like the
-rule catalogue (conformance/rules.py). Each entry names a check function, its kind
+rule catalogue (conformance/judging/rules.py). Each entry names a check function, its kind
 (schemathesis' own or the suite's), the sentence it holds the server to and the phases it
 applies to; the `@pytest.mark.checks` markers (`check_names`), the check lists a run sends
 with (`RunChecks.for_phase`) and the report's columns are all read from it.
@@ -14,7 +14,7 @@ The suite's own, schemathesis style (`check(run, ctx, response, case)`: `run` is
   recorded for the report, failing only in strict mode;
 - `allowed_step_is_accepted` (stateful phase): a 400 to a step the object's current state
   allows (activate, complete, patch a campaign or a template) fails, quoting the rule; the
-  oracle is conformance/allowed_steps.py.
+  oracle is conformance/judging/allowed_steps.py.
 
 Schemathesis' `ignored_auth` is not run: it probes only apiKey and http security schemes (the
 spec declares oauth2, so it would judge nothing and still record passes), and its probes would
@@ -47,9 +47,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import spec
-from conformance.allowed_steps import AllowedSteps
-from conformance.rules import RULES
-from conformance.tally import current_tally, observed
+from conformance.judging.allowed_steps import AllowedSteps
+from conformance.judging.rules import RULES
+from conformance.judging.tally import current_tally, observed
 
 # Statuses a schema-valid request may still get, and the documented reason.
 JUSTIFIED_REJECTIONS: dict[str, dict[int, str]] = {

@@ -1,7 +1,7 @@
 """The run's options, resolved once: a frozen value every plugin reads.
 
 Each option is read from its sources in order, the first that gives a value winning: the
-command line, then the settings file of the current folder (conformance/settings_file.py).
+command line, then the settings file of the current folder (conformance/run/settings_file.py).
 Defaults that depend on the target (the `tenant` profile and the tenant's rate limit with
 `--target`) are decided here, and the target itself is reached through `reach` (the
 preflight), whose normalised address the run then uses.
@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from conformance.client.throttle import TENANT_RATE_LIMIT, RateLimit
-from conformance.preflight import TargetAddress
+from conformance.targets.preflight import TargetAddress
 
 PROFILES = ("ci", "fail-fast", "thorough", "tenant")
 DEFAULT_REPORT_DIR = "reports/out"

@@ -9,7 +9,7 @@ import requests
 
 import spec
 from conformance.client.guest_session import GuestSession
-from conformance.rules import expect
+from conformance.judging.rules import expect
 
 
 class TransitionTimeout(AssertionError):

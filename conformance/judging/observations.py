@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import spec
-from conformance.tally import current_tally
+from conformance.judging.tally import current_tally
 from reports.behaviour import ENUM_CONSTANT, is_member_name, placeholder, retry_after_format
 from spec import routes
 

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 import pytest
 
 import spec
-from conformance import rate_limit_probe
 from conformance.client.throttle import RateLimit
+from conformance.targets import rate_limit_probe
 
 # Requests one collected test sends under the tenant profile, by test function.
 PER_TEST = {
@@ -68,7 +68,9 @@ READ_ONLY_PER_TEST = {
     "test_undocumented_fields_operators_and_bad_syntax_are_400": 11.5,
     "test_an_expired_token_is_refused": 0,
 }
-RATE_LIMIT_TEST = "test_429_carries_retry_after"  # on a tenant: conformance/rate_limit_probe.py
+RATE_LIMIT_TEST = (
+    "test_429_carries_retry_after"  # on a tenant: conformance/targets/rate_limit_probe.py
+)
 UNMEASURED_TEST = 5  # a test added since the figures above were measured
 RUN_OVERHEAD = 28  # outside the tests: the end-of-run cleanup and restore
 # The time model of `estimated_seconds`, fitted to benchmarks/tenant_latency.py's runs at

@@ -1,5 +1,5 @@
 """Whether the documents allow a lifecycle step on an object as it is now: the oracle of the
-stateful phase's `allowed_step_is_accepted` check (conformance/openapi_checks.py), and
+stateful phase's `allowed_step_is_accepted` check (conformance/judging/openapi_checks.py), and
 `AllowedSteps`, which reads the object before and after each step and asks the judges.
 
 Each judge takes the object as a GET answered it, the step's body and the target's clock, and
@@ -9,7 +9,7 @@ carries something these few lines cannot judge (a body member the documents do n
 a deadline within a day or two of now, a change inside a template's campaign, a nested JSON
 Pointer). None is never a guess in either direction.
 
-Written from the documents' sentences (conformance/rules.py), spec.facts and the standards;
+Written from the documents' sentences (conformance/judging/rules.py), spec.facts and the standards;
 it shares no code with the emulator: on a tenant it is the only judge.
 """
 
@@ -31,7 +31,7 @@ from strategies.generation_oracles import PatchTestFailed, add_duration, apply_p
 @dataclass(frozen=True)
 class Verdict:
     allowed: bool
-    rules: tuple[str, ...] = ()  # the rules (conformance/rules.py) that allow the step
+    rules: tuple[str, ...] = ()  # the rules (conformance/judging/rules.py) that allow the step
     state: str = ""  # the object's state that makes it allowed, in words
 
 

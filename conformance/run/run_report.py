@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from conformance.client.circuit_breaker import TargetStoppedAnswering
-from conformance.openapi_checks import CHECKS, unknown_checks
+from conformance.judging.openapi_checks import CHECKS, unknown_checks
+from conformance.judging.rules import RULES, RuleBreach
+from conformance.judging.tally import TestTally, tallying
 from conformance.plugins import keys
-from conformance.rules import RULES, RuleBreach
-from conformance.tally import TestTally, tallying
 from reports.behaviour import TargetBehaviour, merge_behaviour_data, new_behaviour_data
 from reports.model import (
     TEST_OUTCOMES,
@@ -68,7 +68,7 @@ class RunCollector:
             if unknown:
                 raise pytest.UsageError(
                     f"{item.nodeid}: check {unknown[0]!r} is not in the check catalogue "
-                    "(conformance/openapi_checks.py)"
+                    "(conformance/judging/openapi_checks.py)"
                 )
 
     # --- in the process that runs the test ------------------------------------------------

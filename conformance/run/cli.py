@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 PROG = "campaigns-conformance"
-SUITE = Path(__file__).resolve().parent  # the package: its test modules and conftest.py
+SUITE = Path(__file__).resolve().parents[1]  # the package: its test modules and conftest.py
 
 RUN_HELP = """\
 Run the conformance suite: against the embedded emulator, or with --target against a tenant

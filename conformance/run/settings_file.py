@@ -10,7 +10,7 @@
     read-only = true
     seed = 42
 
-The command line wins over the file, the file over the defaults (conformance/run_options.py
+The command line wins over the file, the file over the defaults (conformance/run/run_options.py
 takes its sources in that order). Secrets come only from the environment (SAIL_CLIENT_ID,
 SAIL_CLIENT_SECRET): a file holding one is refused, naming the key, so a secret is never
 committed with a project's settings.

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import requests
 
-from conformance.tally import current_tally
+from conformance.judging.tally import current_tally
 from reports.model import Exchange
 from spec import facts
 
@@ -307,7 +307,7 @@ def expect(
     `response` beside a sentence) so the report shows that exchange and no other.
     """
     if rule_id not in RULES:
-        raise KeyError(f"{rule_id!r} is not in the rule catalogue (conformance/rules.py)")
+        raise KeyError(f"{rule_id!r} is not in the rule catalogue (conformance/judging/rules.py)")
     if isinstance(did, requests.Response):
         response, did = did, described(did)
     current_tally().exercise(rule_id)
