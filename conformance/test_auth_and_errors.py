@@ -11,10 +11,10 @@ import requests
 
 import spec
 from conformance.client import WITHOUT_TOKEN, Credentials, TokenSource
-from conformance.judging.openapi_checks import is_error_response
 from conformance.judging.rules import described, expect
 from conformance.scenario.suite_api import SuiteApi
 from conformance.targets.rate_limit_probe import first_429
+from spec.responses import is_error_response
 
 OPERATIONS = sorted(op["operationId"] for _, _, op in spec.operations())
 # An id no tenant has: it names no object, so even a destructive call changes nothing.

@@ -110,3 +110,34 @@ def _header_problems(
         message = f"{operation_id}: a 429 without Retry-After does not say when to retry"
         problems.append(ResponseProblem(HEADERS, message))
     return problems
+
+
+def is_error_response(body: Any) -> bool:
+    """An ErrorResponseDto as the documents show it: a trackingId and at least one message."""
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("trackingId"), str)
+        and bool(body["trackingId"])
+        and isinstance(body.get("messages"), list)
+        and bool(body["messages"])
+    )
+
+
+def error_shape_problem(status: int, retry_after: str, body: Any) -> str | None:
+    """What the documents say an error answer of `status` looks like, when this one (its
+    parsed JSON body and its Retry-After header, "" when absent) does not; None when it does
+    or when it is no error. The suite's documented_error_shape check and the recording proxy
+    both judge with it."""
+    if status < 400:
+        return None
+    if status == 401:
+        ok = isinstance(body, dict) and isinstance(body.get("error"), str)
+        expected = 'a 401 body {"error": "..."}'
+    elif status == 429:
+        ok = isinstance(body, dict) and isinstance(body.get("message"), str)
+        ok = ok and retry_after.isdigit()
+        expected = 'a 429 body {"message": "..."} with Retry-After in seconds'
+    else:
+        ok = is_error_response(body)
+        expected = "an ErrorResponseDto with a trackingId and at least one message"
+    return None if ok else expected

@@ -50,6 +50,7 @@ import spec
 from conformance.judging.allowed_steps import AllowedSteps
 from conformance.judging.rules import RULES
 from conformance.judging.tally import current_tally, observed
+from spec.responses import error_shape_problem
 
 # Statuses a schema-valid request may still get, and the documented reason.
 JUSTIFIED_REJECTIONS: dict[str, dict[int, str]] = {
@@ -106,38 +107,17 @@ def _operation_id(case) -> str:
     return case.operation.definition.raw["operationId"]
 
 
-def is_error_response(body: Any) -> bool:
-    """An ErrorResponseDto as the documents show it: a trackingId and at least one message."""
-    return (
-        isinstance(body, dict)
-        and isinstance(body.get("trackingId"), str)
-        and bool(body["trackingId"])
-        and isinstance(body.get("messages"), list)
-        and bool(body["messages"])
-    )
-
-
 def documented_error_shape(run: RunChecks, ctx, response, case) -> bool | None:
-    status = response.status_code
-    if status < 400:
+    if response.status_code < 400:
         return True  # not an error
-    body = _json(response)
-    if status == 401:
-        ok = isinstance(body, dict) and isinstance(body.get("error"), str)
-        expected = 'a 401 body {"error": "..."}'
-    elif status == 429:
-        retry = (response.headers.get("retry-after") or [""])[0]  # lower-case keys, list values
-        ok = isinstance(body, dict) and isinstance(body.get("message"), str) and retry.isdigit()
-        expected = 'a 429 body {"message": "..."} with Retry-After in seconds'
-    else:
-        ok = is_error_response(body)
-        expected = "an ErrorResponseDto with a trackingId and at least one message"
-    if not ok:
+    retry_after = (response.headers.get("retry-after") or [""])[0]  # lower-case, list values
+    expected = error_shape_problem(response.status_code, retry_after, _json(response))
+    if expected is not None:
         raise ContractFailure(
             case.operation.label,
             "Undocumented error shape",
             f"The document says: {expected}.\nThe server did: answered "
-            f"{status} {response.text[:300]}",
+            f"{response.status_code} {response.text[:300]}",
         )
     return None
 

@@ -34,6 +34,7 @@ from emulator.gate.request_findings import VIOLATION, WARNING, Finding
 from emulator.request_contract import RequestRejected, load_contracts, validate
 from emulator.traffic_controls import RetryAfterLedger
 from spec import responses, routes
+from spec.responses import error_shape_problem
 
 CLIENT = "client"
 TENANT = "tenant"
@@ -309,30 +310,13 @@ def _record(
 
 
 def _error_shape(status: int, headers: Mapping[str, str], body: bytes) -> Finding | None:
-    """The documented error bodies: 401 {"error"}, 429 {"message"} with Retry-After in
-    seconds, every other error an ErrorResponseDto with a trackingId and a message."""
-    from conformance.judging.openapi_checks import is_error_response
-
+    """The documented error bodies, judged as the suite's documented_error_shape does."""
     try:
         document = json.loads(body or b"null")
     except ValueError:
         document = None
-    if status == 401:
-        ok, expected = (
-            isinstance(document, dict) and isinstance(document.get("error"), str),
-            ('a 401 body {"error": "..."}'),
-        )
-    elif status == 429:
-        retry = _header(headers, "retry-after")
-        ok = isinstance(document, dict) and isinstance(document.get("message"), str)
-        ok = ok and retry.isdigit()
-        expected = 'a 429 body {"message": "..."} with Retry-After in seconds'
-    else:
-        ok = is_error_response(document)
-        expected = "an ErrorResponseDto with a trackingId and at least one message"
-    if ok:
-        return None
-    return Finding(VIOLATION, f"a {status} answer is not {expected}")
+    expected = error_shape_problem(status, _header(headers, "retry-after"), document)
+    return None if expected is None else Finding(VIOLATION, f"a {status} answer is not {expected}")
 
 
 def _response_schema(operation_id: str, status: int) -> dict[str, Any] | None:
