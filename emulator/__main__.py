@@ -30,7 +30,6 @@ from emulator.config import (
     DEFAULT_ANSWERS,
     DEFAULT_CLIENT,
     EmulatorConfig,
-    RateLimit,
     load_clients_file,
     parse_client,
 )
@@ -38,6 +37,7 @@ from emulator.control_api import CONTROL_TOKEN_VARIABLE
 from emulator.gate.violation_gate import run_gate
 from emulator.process import READY
 from spec.learned_profile import LearnedProfile, load_profile
+from spec.rate_limit import RateLimit
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from spec.rate_limit import RateLimit
+
 AUTHORITIES = frozenset({"ORG_ADMIN", "CERT_ADMIN", "REPORT_ADMIN", "HELPDESK", "USER"})
 DEFAULT_TENANT = "default"
 # How tenants answer where the vendor's published description differs from the documents
@@ -53,25 +55,6 @@ class ClientConfig:
 
 
 DEFAULT_CLIENT = ClientConfig("conformance", "conformance-secret")
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    requests: int
-    per_seconds: float
-
-    @classmethod
-    def parse(cls, text: str) -> RateLimit:
-        """'100/10s' -> 100 requests per 10 seconds."""
-        try:
-            count, window = text.split("/")
-            seconds = float(window.removesuffix("s") or 1)
-            limit = cls(int(count), seconds)
-        except ValueError as error:
-            raise ValueError(f"rate limit must look like 100/10s, got {text!r}") from error
-        if limit.requests < 1 or limit.per_seconds <= 0:
-            raise ValueError(f"rate limit must be positive, got {text!r}")
-        return limit
 
 
 @dataclass

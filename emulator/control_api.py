@@ -38,12 +38,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from emulator import learned_answers
-from emulator.config import EmulatorConfig, RateLimit, check_answers, client_from_record
+from emulator.config import EmulatorConfig, check_answers, client_from_record
 from emulator.domain import campaigns
 from emulator.domain.tenant import CAMPAIGN, KINDS, TEMPLATE
 from emulator.tenants import TenantSlot
 from emulator.traffic_controls import FaultProfile, RateLimiter
 from spec.learned_profile import ProfileSourceError, describe, profile_from_document
+from spec.rate_limit import RateLimit
 
 if TYPE_CHECKING:
     from emulator.pipeline import Emulator

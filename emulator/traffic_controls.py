@@ -8,7 +8,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from emulator.config import RateLimit
+from spec.rate_limit import RateLimit
 
 
 class RetryAfterLedger:

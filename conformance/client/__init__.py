@@ -13,8 +13,8 @@ from conformance.client.auth import WITHOUT_TOKEN
 from conformance.client.guest_session import GuestSession
 from conformance.client.ledger import RunLedger, new_run_id
 from conformance.client.tenant_guard import RefusedRequest
-from conformance.client.throttle import RateLimit
 from conformance.client.tokens import Credentials, TokenSource
+from spec.rate_limit import RateLimit
 
 __all__ = [
     "WITHOUT_TOKEN",

@@ -12,13 +12,14 @@ import requests
 from conformance.client import GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.client.ledger import adopt
-from conformance.client.throttle import RateLimit, SharedThrottle, Throttle
+from conformance.client.throttle import SharedThrottle, Throttle
 from conformance.judging.observations import observe_response
 from conformance.judging.tally import current_tally
 from conformance.plugins import keys
 from conformance.run.run_options import RunOptions
 from conformance.scenario.suite_api import SuiteApi
 from conformance.targets.target import Target
+from spec.rate_limit import RateLimit
 
 
 @pytest.fixture(scope="session")

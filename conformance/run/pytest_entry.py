@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.client.throttle import TENANT_RATE_LIMIT
 from conformance.run.run_options import DEFAULT_REPORT_DIR, PROFILES
+from spec.rate_limit import TENANT_RATE_LIMIT
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

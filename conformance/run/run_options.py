@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from conformance.client.throttle import TENANT_RATE_LIMIT, RateLimit
 from conformance.targets.preflight import TargetAddress
+from spec.rate_limit import TENANT_RATE_LIMIT, RateLimit
 
 PROFILES = ("ci", "fail-fast", "thorough", "tenant")
 DEFAULT_REPORT_DIR = "reports/out"

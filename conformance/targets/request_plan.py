@@ -20,8 +20,8 @@ from collections.abc import Iterable
 import pytest
 
 import spec
-from conformance.client.throttle import RateLimit
 from conformance.targets import rate_limit_probe
+from spec.rate_limit import RateLimit
 
 # Requests one collected test sends under the tenant profile, by test function.
 PER_TEST = {

@@ -14,14 +14,12 @@ import requests
 
 from emulator.control_client import fetch_token
 from emulator.process import EmulatorProcess
+from spec.rate_limit import TENANT_RATE_LIMIT
 from tests.harness import CLIENT, LIMITED_CLIENT, SuiteRun, emulator_process
 
 THEIR_CAMPAIGN = "the tenant's own campaign"
 # The tenant's reports configuration before a run, which the run must put back exactly.
 PRIOR_CONFIGURATION = {"identityAttributeColumns": ["costCenter", "department"]}
-
-
-TENANT_RATE_LIMIT = "100/10s"
 
 
 def start_tenant(rate_limit: str = TENANT_RATE_LIMIT) -> EmulatorProcess:
