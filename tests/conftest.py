@@ -23,7 +23,17 @@ SHARED_RUNS = {
     "guest_run": "tenant-runs",
     "read_only_run": "tenant-runs",
     "runs": "learned-profiles",
+    "upgrade_runs": "upgrade-runs",
 }
+
+
+@pytest.fixture(scope="session")
+def upgrade_runs(tmp_path_factory: pytest.TempPathFactory):
+    """The README upgrade walkthrough's runs (tests/upgrade_runs.py), read by the README's test
+    and by the upgrade verification."""
+    from tests.upgrade_runs import make_upgrade_runs
+
+    return make_upgrade_runs(tmp_path_factory.mktemp("reports-out"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

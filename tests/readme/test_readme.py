@@ -30,13 +30,10 @@ from emulator.process import READY
 from emulator.proxy.recording_proxy import READY as PROXY_READY
 from tests.harness import CLIENT_CREDENTIALS, GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served
 from tests.readme.readme_commands import README, readme_line, shell_commands, tox_config
+from tests.upgrade_runs import AFTER, BEFORE, TENANT, TONIGHT
 
 CI = "CI"  # .ci/run: `python -m pip install tox && tox` (tox's env_list: lint, py, conformance)
-TENANT = "https://acme.api.identitynow.com"
-BEFORE = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/before"
-AFTER = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/after"
 DIFF = "campaigns-conformance diff reports/out/before reports/out/after --format markdown"
-TONIGHT = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/tonight"
 NIGHTLY_DIFF = (
     "campaigns-conformance diff reports/out/nightly reports/out/tonight "
     "--also-before reports/out/nightly"
@@ -294,55 +291,38 @@ def test_the_tenant_environment(emulator):
     assert "test_operation_honours_the_spec" in result.stdout
 
 
-# A few operations and the collections: enough generated input for a change of seed to show.
-# The loopback emulator has no rate limit: the tenant's, which --target sets on the client
-# side, would only make these runs wait.
-SEEDED_SUBSET = (
-    " -k 'honours_the_spec and (createCampaign or getActiveCampaigns or patchCampaignTemplate)"
-    " or collections' -p no:cacheprovider -q --rate-limit off"
-)
-
-
-def test_a_tenant_before_and_after_an_upgrade(emulator, tmp_path):
+def test_a_tenant_before_and_after_an_upgrade(upgrade_runs, tmp_path):
     """Two runs with the same --seed against an unchanged tenant: the diff finds nothing; a
-    third, tonight's, against the first two kept as the nightly baseline, neither."""
-    folders = {TENANT: emulator, "reports/out/": f"{tmp_path}/"}
-
-    def suite_runs(*lines: str) -> None:
-        runs = [
-            subprocess.Popen(
-                line + SEEDED_SUBSET,
-                shell=True,
-                cwd=REPO,
-                env={**os.environ, **GUEST_CREDENTIALS},
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for line in lines  # side by side: they meet the same machine load
-        ]
-        for process in runs:
-            output = process.communicate(timeout=300)[0]
-            assert process.returncode == 0, output[-3000:]
-
-    suite_runs(readme_line(BEFORE, folders), readme_line(AFTER, folders))
+    third, tonight's, against the first two kept as the nightly baseline, neither. The runs
+    are the walkthrough's (tests/upgrade_runs.py, shared with the upgrade verification):
+    each made by this very README command, on a tenant-mode emulator."""
+    given = {
+        "before": readme_line(BEFORE, upgrade_runs.replace),
+        "after": readme_line(AFTER, upgrade_runs.replace),
+        "tonight": readme_line(TONIGHT, upgrade_runs.replace),
+    }
+    for name, line in given.items():
+        assert upgrade_runs.commands[name].startswith(line + " "), upgrade_runs.commands[name]
+        assert upgrade_runs.exit_codes[name] == 0, upgrade_runs.outputs[name][-3000:]
+    # The steps after the runs move folders: they work on a copy of reports/out/.
+    shutil.copytree(upgrade_runs.root, tmp_path / "out")
+    folders = {"reports/out/": f"{tmp_path}/out/"}
     diff = run(readme_line(DIFF, folders))
     assert diff.returncode == 0, diff.stdout + diff.stderr
     assert diff.stdout.strip().endswith("**No changes.**"), diff.stdout
     assert diff.stderr == ""
     for side in ("before", "after"):  # the last runs, kept as the nightly baseline
-        for folder in (tmp_path / side).iterdir():
+        for folder in (tmp_path / "out" / side).iterdir():
             if folder.is_dir():
-                shutil.copytree(folder, tmp_path / "nightly" / folder.name)
-    # Tonight's run, alone: two runs of one tenant at once may move each other's clock.
-    suite_runs(readme_line(TONIGHT, folders))
+                shutil.copytree(folder, tmp_path / "out" / "nightly" / folder.name)
     nightly = run(readme_line(NIGHTLY_DIFF, folders))
     assert nightly.returncode == 0, nightly.stdout + nightly.stderr
     assert nightly.stdout.strip().endswith("No changes."), nightly.stdout
     assert "(the latest of 2 runs)" in nightly.stderr
     assert run(readme_line(KEEP, folders)).returncode == 0
     assert run(readme_line(KEEP_LAST, folders)).returncode == 0
-    assert len([path for path in (tmp_path / "nightly").iterdir() if path.is_dir()]) == 3
+    kept = [path for path in (tmp_path / "out" / "nightly").iterdir() if path.is_dir()]
+    assert len(kept) == 3
 
 
 CLIENT_TEST = """

@@ -21,20 +21,8 @@ import pytest
 
 from reports.__main__ import main as reports_main
 from tests.harness import GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, run_suite, served
+from tests.upgrade_runs import UpgradeRuns
 
-# The tests the walkthrough runs: those that show the drift, a lifecycle walkthrough and the
-# generated requests of createCampaign; small enough to run four times at the tenant's rate.
-SELECTION = (
-    "vendor_drift or lifecycle or stateful_links"
-    " or (honours_the_spec and createCampaign) or (documented_example and createCampaign)"
-)
-# The tenant's rate limit (100/10s) would make these runs mostly waiting; both sides run ten
-# times faster, 100/1s: the same throttle on the client and the same 429s on the server.
-RATE_LIMIT = "100/1s"
-TENANT = ("--no-control-api", "--rate-limit", RATE_LIMIT, "--client", LIMITED_CLIENT)
-# The upgrade's runs are made once: the tests reading them go to one pytest-xdist worker
-# (--dist loadgroup); the injected-500s test, with runs of its own, may take the other.
-UPGRADE_RUNS = pytest.mark.xdist_group("upgrade-runs")
 RUN_ID = re.compile(r"\d{8}t\d{6}-[0-9a-f]{6}")
 README_EXAMPLE = re.compile(r"<!-- upgrade-diff -->\n```text\n(.*?)```", re.S)
 
@@ -58,25 +46,19 @@ def suite(base_url: str, folder: Path, *options: str) -> Path:
     return run.folder
 
 
-@pytest.fixture(scope="module")
-def upgrade(tmp_path_factory) -> dict[str, Path]:
-    """Three runs of the published emulator, one of the documented one, two at a time."""
-    base = tmp_path_factory.mktemp("upgrade")
-    with (
-        served(*TENANT, "--answers", "published") as published,
-        served(*TENANT, "--answers", "documented") as documented,
-        ThreadPoolExecutor(max_workers=2) as pool,
-    ):
-        targets = {"before-1": published, "after": documented, "before-2": published}
-        targets["before-3"] = published
-        runs = {
-            name: pool.submit(suite, url, base / name, "-k", SELECTION, "--rate-limit", RATE_LIMIT)
-            for name, url in targets.items()
-        }
-        return {name: run.result() for name, run in runs.items()}
+@pytest.fixture
+def upgrade(upgrade_runs: UpgradeRuns) -> dict[str, Path]:
+    """Three runs of the published emulator, one of the documented one: the README
+    walkthrough's (tests/upgrade_runs.py), shared with the README's test."""
+    for name, code in upgrade_runs.exit_codes.items():
+        assert code in (0, 1), upgrade_runs.outputs[name][-3000:]
+    names = {"before-1": "before", "before-2": "after", "before-3": "tonight"}
+    return {
+        **{key: upgrade_runs.folder(name) for key, name in names.items()},
+        "after": upgrade_runs.folder("upgraded"),
+    }
 
 
-@UPGRADE_RUNS
 def test_runs_of_an_unchanged_target_report_no_change(upgrade, capsys) -> None:
     for before, after in [
         ("before-1", "before-2"),
@@ -87,7 +69,6 @@ def test_runs_of_an_unchanged_target_report_no_change(upgrade, capsys) -> None:
         assert (code, out.strip().splitlines()[-1]) == (0, "No changes."), out
 
 
-@UPGRADE_RUNS
 def test_the_upgrade_names_the_new_status_first_and_the_refused_type(upgrade, capsys) -> None:
     code, out = diff(capsys, str(upgrade["before-1"].parent), str(upgrade["after"].parent))
     assert code == 1, out
@@ -109,7 +90,6 @@ def test_the_upgrade_names_the_new_status_first_and_the_refused_type(upgrade, ca
     assert code == 1 and "Flaky" not in again
 
 
-@UPGRADE_RUNS
 def test_the_readme_shows_the_upgrade_diff_as_it_prints(upgrade, capsys) -> None:
     _, out = diff(capsys, str(upgrade["before-1"]), str(upgrade["after"]), "--format", "markdown")
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,87 @@
+"""The README's upgrade walkthrough, its runs made once per test session.
+
+The README's own commands (`campaigns-conformance run --target TENANT --seed 42 --report-dir
+reports/out/before`, `.../after`, `.../tonight`) run against an emulator in tenant mode (no
+control API, a rate limit, the tenant profile) answering as the published API; the same
+command once more against one answering as the documented API is the "upgrade". The README's
+test (tests/readme) diffs the three runs of the unchanged tenant as its nightly walkthrough
+does; the upgrade verification (tests/reports) diffs them against the upgrade. Both read these
+runs (`upgrade_runs`, a session fixture of tests/conftest.py in one xdist group), so the
+walkthrough's suite runs are made once.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.harness import GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served, suite_environment
+from tests.readme.readme_commands import readme_line
+
+TENANT = "https://acme.api.identitynow.com"
+BEFORE = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/before"
+AFTER = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/after"
+TONIGHT = f"campaigns-conformance run --target {TENANT} --seed 42 --report-dir reports/out/tonight"
+# The tests the walkthrough runs: those that show the drift, a lifecycle walkthrough and the
+# generated requests of createCampaign; small enough to run four times at a tenant's rate.
+SELECTION = (
+    "vendor_drift or lifecycle or stateful_links"
+    " or (honours_the_spec and createCampaign) or (documented_example and createCampaign)"
+)
+# The tenant's rate limit (100/10s) would make these runs mostly waiting; both sides run ten
+# times faster, 100/1s: the same throttle on the client and the same 429s on the server.
+RATE_LIMIT = "100/1s"
+TENANT_MODE = ("--no-control-api", "--rate-limit", RATE_LIMIT, "--client", LIMITED_CLIENT)
+CHOSEN = f" -k '{SELECTION}' --rate-limit {RATE_LIMIT} -p no:cacheprovider -q"
+
+
+@dataclass
+class UpgradeRuns:
+    root: Path  # what the README calls reports/out/
+    replace: dict[str, str]  # the README's placeholders -> what the runs used
+    commands: dict[str, str]  # before, after, tonight, upgraded -> the shell line run
+    exit_codes: dict[str, int]
+    outputs: dict[str, str]
+
+    def folder(self, name: str) -> Path:
+        """The one run folder a command wrote (reports/out/NAME/RUN_ID)."""
+        [folder] = [path for path in (self.root / name).iterdir() if path.is_dir()]
+        return folder
+
+
+def make_upgrade_runs(root: Path) -> UpgradeRuns:
+    """Before and after side by side on the published tenant (as the README's two runs meet
+    the same machine load); then tonight's, alone on that tenant (two runs of one tenant at
+    once may move each other's clock), beside the upgraded tenant's."""
+    with (
+        served(*TENANT_MODE, "--answers", "published") as published,
+        served(*TENANT_MODE, "--answers", "documented") as documented,
+    ):
+        replace = {TENANT: published, "reports/out/": f"{root}/"}
+        upgraded = {"reports/out/before": f"{root}/upgraded", TENANT: documented}
+        commands = {
+            "before": readme_line(BEFORE, replace) + CHOSEN,
+            "after": readme_line(AFTER, replace) + CHOSEN,
+            "tonight": readme_line(TONIGHT, replace) + CHOSEN,
+            "upgraded": readme_line(BEFORE, upgraded) + CHOSEN,
+        }
+        exit_codes: dict[str, int] = {}
+        outputs: dict[str, str] = {}
+        for stage in (("before", "after"), ("tonight", "upgraded")):
+            runs = {
+                name: subprocess.Popen(
+                    commands[name],
+                    shell=True,
+                    cwd=REPO,
+                    env=suite_environment(GUEST_CREDENTIALS),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                )
+                for name in stage
+            }
+            for name, process in runs.items():
+                outputs[name] = process.communicate(timeout=300)[0]
+                exit_codes[name] = process.returncode
+    return UpgradeRuns(root, replace, commands, exit_codes, outputs)
