@@ -1,6 +1,7 @@
 """A target that stops answering: the guest session's breaker opens after a few transport
 failures in a row, cleanup still tries once and says what it left, and a suite run against a
-server killed midway ends early with one line and exit code 6."""
+server killed midway ends early with one line and exit code 6, also when it died under a
+request a test sent itself."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 from conformance.targets.target import EmulatorControl
 from tests.conformance_client.loopback_servers import answering, closed_port
-from tests.harness import emulator_process
+from tests.harness import CLIENT_CREDENTIALS, emulator_process, run_suite
 
 REPO = Path(__file__).resolve().parents[2]
 CREDENTIALS = Credentials("conformance", "conformance-secret")
@@ -130,6 +131,38 @@ def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
     completion = json.loads(results.read_text(encoding="utf-8"))["run"]["completion"]
     assert (completion["completed"], completion["stopped"]) == (False, "target-stopped-answering")
     assert 0 < completion["tests_run"] < completion["tests_collected"], completion
+
+
+# A plugin that kills the target as a test's call starts: after its fixtures reached it.
+KILL_THE_TARGET_AT_CALL = """
+import os, signal
+
+def pytest_runtest_call(item):
+    os.kill(int(os.environ["TARGET_PID"]), signal.SIGKILL)
+"""
+
+
+def test_a_target_gone_under_a_tests_own_request_is_an_outage_too(tmp_path):
+    """With the control API, the 429 rule registers a client itself, beside the guest session:
+    a target that died under that request ends the run as an outage (one line, exit 6), not
+    with the connection error's traceback."""
+    (tmp_path / "kill_the_target_at_call.py").write_text(KILL_THE_TARGET_AT_CALL)
+    with emulator_process() as server:
+        run = run_suite(
+            "conformance/test_auth_and_errors.py::test_429_carries_retry_after",
+            *("-q", "-p", "no:cacheprovider", "-p", "kill_the_target_at_call"),
+            *("--target", server.base_url, "--rate-limit", "off"),
+            report_dir=tmp_path / "reports",
+            env={
+                **CLIENT_CREDENTIALS,
+                "TARGET_PID": str(server.process.pid),
+                "PYTHONPATH": str(tmp_path),
+            },
+        )
+    assert run.process.returncode == EXIT_TARGET_UNUSABLE, run.output[-3000:]
+    assert "Traceback" not in run.output and "ConnectionError" not in run.output, run.output
+    stopped = [line for line in run.output.splitlines() if "stopped answering" in line]
+    assert stopped and stopped[-1].startswith("! Interrupted: conformance: "), run.output
 
 
 def _wait_until_the_suite_created_something(base_url: str) -> None:
