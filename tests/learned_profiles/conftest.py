@@ -1,6 +1,7 @@
 """The runs the learned-profile tests read: the suite against a drifted emulator, against an
 emulator `--like` that run, and against one answering as the documents (the control). Made
-once per session: each costs an inner suite run."""
+once per session: each costs an inner suite run (its emulator and suite processes forked
+from a warm Python, tests/warm_python.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from learning_runs import DRIFT_LAUNCHER, EMULATOR_OPTIONS, learn_from, seed_foreign_objects
 
-from tests.harness import served
+from tests.harness import served_warm
 
 
 @pytest.fixture(scope="session")
@@ -27,11 +28,11 @@ def _run_against_the_drifted_then_the_learned(work: Path) -> dict:
     found = {}
     drifted = [str(DRIFT_LAUNCHER)]
     log = work / "drift.log"
-    with served(*EMULATOR_OPTIONS, "--answers", "published", program=drifted, log=log) as url:
+    with served_warm(*EMULATOR_OPTIONS, "--answers", "published", program=drifted, log=log) as url:
         found["foreign ids"] = seed_foreign_objects(url)
         found["drifted"] = learn_from(url, work / "drifted")
     like = ("--like", str(found["drifted"]))
-    with served(*EMULATOR_OPTIONS, *like, log=work / "learned.log") as url:
+    with served_warm(*EMULATOR_OPTIONS, *like, log=work / "learned.log") as url:
         seed_foreign_objects(url)
         found["learned"] = learn_from(url, work / "learned")
     return found
@@ -39,6 +40,6 @@ def _run_against_the_drifted_then_the_learned(work: Path) -> dict:
 
 def _run_against_the_documents(work: Path) -> Path:
     documented = ("--answers", "documented")
-    with served(*EMULATOR_OPTIONS, *documented, log=work / "plain.log") as url:
+    with served_warm(*EMULATOR_OPTIONS, *documented, log=work / "plain.log") as url:
         seed_foreign_objects(url)
         return learn_from(url, work / "documented")

@@ -67,7 +67,8 @@ def seed_foreign_objects(base_url: str) -> list[str]:
 def learn_from(base_url: str, workdir: Path) -> Path:
     """Run SELECTION against `base_url` as a tenant admin; the run's results.json."""
     arguments = (*SELECTION, "--target", base_url, *AS_A_TENANT)
-    return run_suite(*arguments, report_dir=workdir, env=CREDENTIALS, timeout=300).results
+    run = run_suite(*arguments, report_dir=workdir, env=CREDENTIALS, timeout=300, warm=True)
+    return run.results
 
 
 def load(path: Path) -> dict:
