@@ -37,13 +37,16 @@ from tests.harness import (
 LAUNCHER = Path(__file__).with_name("broken_emulator.py")
 
 
-def serving(mutation: str | None, log: Path, control_api: bool = False) -> AbstractContextManager:
-    """The base URL of an emulator, `mutation` applied (None: the real `python -m emulator`),
-    without its control API unless `control_api`, with the limited client a tenant admin
-    would provide for the 403 checks."""
+def serving(
+    mutation: str | None, log: Path, control_api: bool = False, settings: Sequence[str] = ()
+) -> AbstractContextManager:
+    """The base URL of an emulator, `mutation` applied (None: the real `python -m emulator`,
+    served with `settings`, the options a mutation's broken server has), without its control
+    API unless `control_api`, with the limited client a tenant admin would provide for the 403
+    checks."""
     program = ("-m", "emulator") if mutation is None else (str(LAUNCHER), "--mutation", mutation)
     hidden = () if control_api else ("--no-control-api",)
-    options = ("--client", LIMITED_CLIENT, "--transition-delay", "0.05", *hidden)
+    options = ("--client", LIMITED_CLIENT, "--transition-delay", "0.05", *hidden, *settings)
     # Forked from a warm Python: some ninety emulators and suite runs, each its own process
     # with its own command line, without paying each time for the same imports.
     return served_warm(*options, program=program, log=log)
@@ -83,19 +86,30 @@ def _selection(mutations: list[Mutation]) -> list[str]:
 
 
 WITH_CONTROL_API = [m for m in MUTATIONS.values() if m.needs_control_api]
+# A mutation whose broken server has settings of its own (a short token lifetime, a rate
+# limit) is held to the intact emulator served with the same settings, judged the same way.
+OWN_SETTINGS = [m for m in MUTATIONS.values() if m.emulator_args]
+PLAIN = [m for m in MUTATIONS.values() if not m.emulator_args]
 
 
 @pytest.mark.parametrize(
     ("control_api", "mutations"),
-    [(False, list(MUTATIONS.values())), (True, WITH_CONTROL_API)],
-    ids=["as-a-tenant", "with-the-control-api"],
+    [
+        (False, PLAIN),
+        (True, WITH_CONTROL_API),
+        *((False, [m]) for m in OWN_SETTINGS),
+    ],
+    ids=["as-a-tenant", "with-the-control-api", *(f"as-a-tenant-{m.name}" for m in OWN_SETTINGS)],
 )
 def test_the_intact_emulator_passes_every_selected_test(
     control_api: bool, mutations: list[Mutation], tmp_path: Path
 ) -> None:
-    with serving(None, tmp_path / "emulator.log", control_api=control_api) as base_url:
+    settings = mutations[0].emulator_args if mutations[0] in OWN_SETTINGS else ()
+    options = mutations[0].extra_args if settings else ()
+    log = tmp_path / "emulator.log"
+    with serving(None, log, control_api=control_api, settings=settings) as base_url:
         # --strict: the strict-only catches must pass too on the intact emulator.
-        run = judged(base_url, _selection(mutations), tmp_path / "suite", "--strict")
+        run = judged(base_url, _selection(mutations), tmp_path / "suite", "--strict", *options)
     assert run.tests and not run.not_passed(), _explain(run)
     for mutation in mutations:
         record = run.record(mutation.caught_by.key)
