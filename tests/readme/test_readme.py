@@ -49,9 +49,9 @@ RUN = "campaigns-conformance run"
 RUN_RULES = "campaigns-conformance run --rule activate-only-staged --rule complete-past-due"
 RUN_TENANT = f"campaigns-conformance run --target {TENANT}"
 CLEANUP = "campaigns-conformance cleanup --target URL --dry-run"
-WATCH = f"python -m emulator proxy --upstream {TENANT} --port 8090 --report-dir reports/out/watch"
+WATCH = f"campaigns-emulator proxy --upstream {TENANT} --port 8090 --report-dir reports/out/watch"
 PROXY_GATE = (
-    f"python -m emulator proxy --upstream {TENANT} --fail-on-violations -- ./run-my-client-tests.sh"
+    f"campaigns-emulator proxy --upstream {TENANT} --fail-on-violations -- ./run-my-client-tests.sh"
 )
 UPGRADE = "test_a_tenant_before_and_after_an_upgrade"
 LEARNING = "test_gating_a_client_on_what_a_tenant_run_taught"
@@ -85,17 +85,19 @@ COVERAGE: dict[str, str] = {
     RUN: "test_the_installed_command_runs_the_suite_from_any_folder",
     RUN_RULES: "test_the_installed_command_runs_the_suite_from_any_folder",
     RUN_TENANT: "test_the_installed_command_runs_the_suite_from_any_folder",
-    "python -m emulator": "test_emulator_with_its_defaults",
-    "python -m emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300": (
+    "campaigns-emulator": "test_emulator_with_its_defaults",
+    "campaigns-emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300": (
         "test_emulator_with_a_database"
     ),
     "python benchmarks/emulator_throughput.py": "test_benchmark_runs",
-    "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh": (
+    "campaigns-emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh": (
         "test_serve_gate_example"
     ),
     WATCH: "test_watching_a_tenant_through_the_proxy",
     PROXY_GATE: "test_gating_a_client_through_the_proxy",
     "python benchmarks/proxy_overhead.py": "test_proxy_benchmark_runs",
+    "python -m emulator": "test_the_installed_package_runs_outside_the_checkout",
+    "python -m conformance": "test_the_installed_package_runs_outside_the_checkout",
 }
 
 
@@ -358,22 +360,22 @@ def test_gating_a_client_on_what_a_tenant_run_taught(emulator, tmp_path):
 
 
 def test_emulator_with_its_defaults(tmp_path):
-    first = first_line_of(readme_line("python -m emulator"))
+    first = first_line_of(readme_line("campaigns-emulator"))
     if first == "emulator: error: [Errno 98] Address already in use":
         return  # another program holds the default port: one line, no traceback
     assert first == f"{READY}http://127.0.0.1:8080", first
 
 
 def test_emulator_with_a_database(tmp_path):
-    command = "python -m emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300"
+    command = "campaigns-emulator --port 0 --db tenant.sqlite3 --rate-limit 100/10s --token-ttl 300"
     first = first_line_of(readme_line(command), tmp_path, {"PYTHONPATH": str(REPO)})
     assert re.fullmatch(re.escape(READY) + r"http://127\.0\.0\.1:\d+", first), first
     assert (tmp_path / "tenant.sqlite3").exists()
 
 
 def test_the_installed_package_runs_outside_the_checkout(tmp_path):
-    """`python -m emulator` works from any folder in an environment the package is installed
-    in (tox's), not only from the checkout."""
+    """`python -m emulator` and `python -m conformance` work from any folder in an environment
+    the package is installed in (tox's), not only from the checkout."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     process = subprocess.run(
         [sys.executable, "-c", "import emulator, sys; print(emulator.__file__)"],
@@ -386,7 +388,14 @@ def test_the_installed_package_runs_outside_the_checkout(tmp_path):
         if os.environ.get("CI"):
             pytest.fail(f"the package is not installed in {sys.prefix}: {process.stderr}")
         pytest.skip("this environment runs the checkout without installing it")
-    assert first_line_of(f"{sys.executable} -m emulator --port 0", tmp_path).startswith(READY)
+    emulator = readme_line("python -m emulator")
+    assert first_line_of(f"{emulator} --port 0", tmp_path, env).startswith(READY)
+    conformance = readme_line("python -m conformance")
+    helped = subprocess.run(
+        ["sh", "-c", f"{conformance} --help"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert helped.returncode == 0, helped.stderr
+    assert "campaigns-conformance run" in helped.stdout  # the same command, with its example
 
 
 def test_benchmark_runs(tmp_path):
@@ -418,7 +427,7 @@ def client_script(tmp_path: Path) -> None:
 
 def test_serve_gate_example(tmp_path):
     client_script(tmp_path)
-    command = "python -m emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh"
+    command = "campaigns-emulator serve --port 0 --fail-on-violations -- ./run-my-client-tests.sh"
     result = run(readme_line(command), tmp_path, {"PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "client got 200" in result.stdout
