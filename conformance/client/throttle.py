@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -58,23 +59,54 @@ class Throttle:
 class SharedThrottle(Throttle):
     """The same sliding window, kept in a file that every process of the run locks and
     updates: the pytest-xdist workers of one tenant run share one budget, as the tenant counts
-    every request of the run's tokens against it. A Retry-After holds every process too."""
+    every request of the run's tokens against it. A Retry-After holds every process too.
 
-    def __init__(self, path: Path, requests: int, per_seconds: float) -> None:
+    When the window is full, the slots go to the processes in the order of `priority()`
+    (highest first; a worker says how many requests its current tests still plan), so the
+    longest chain of requests that wait on each other is not starved by short tests and the
+    run does not end waiting on it. A process keeps its place while its answer is in flight
+    (`HOLD` s after its last slot): the others leave it a slot for when the answer is in,
+    rather than take every slot that frees meanwhile. A place lapses once unused for `HOLD`
+    s past the process's wait (a process killed while it waited, a test that ended)."""
+
+    HOLD = 1.0
+
+    def __init__(
+        self,
+        path: Path,
+        requests: int,
+        per_seconds: float,
+        priority: Callable[[], float] = lambda: 0.0,
+    ) -> None:
         super().__init__(requests, per_seconds)
         self.path = path
+        self.priority = priority
+        self._name = f"{os.getpid()}-{id(self)}"
 
     def wait_for_slot(self) -> None:
         while True:
+            priority = self.priority()
             with self._window() as window:
                 now = time.time()  # wall clock: the one clock every process shares
                 sent = [at for at in window["sent"] if at > now - self.per_seconds]
-                pause = window["held_until"] - now
-                if pause <= 0 and len(sent) < self.requests:
+                places = {
+                    name: (rank, until)
+                    for name, (rank, until) in window.get("places", {}).items()
+                    if until > now and name != self._name
+                }
+                ahead = sorted(until for rank, until in places.values() if rank > priority)
+                free = self.requests - len(sent)
+                held = window["held_until"] - now  # a Retry-After
+                if held <= 0 and free > len(ahead):
                     window["sent"] = [*sent, now]
+                    window["places"] = {**places, self._name: (priority, now + self.HOLD)}
                     return
-                if pause <= 0:
-                    pause = sent[0] + self.per_seconds - now
+                turn = now
+                if free <= len(ahead):  # the slot left once those ahead had theirs...
+                    frees = sent[min(len(ahead) - free, len(sent) - 1)] if sent else now
+                    turn = min([frees + self.per_seconds, *ahead])  # ...or a place ahead lapses
+                pause = max(held, turn - now, 0.005)
+                window["places"] = {**places, self._name: (priority, now + pause + self.HOLD)}
             self.waited_seconds += pause
             time.sleep(pause)
 

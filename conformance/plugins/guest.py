@@ -65,7 +65,9 @@ def _throttle(config: pytest.Config, limit: RateLimit | None) -> Throttle:
     """The run's rate budget: shared with the other pytest-xdist workers when there are."""
     shared = config.stash.get(keys.BUDGET_FILE, None)
     if limit is not None and shared is not None:
-        return SharedThrottle(shared, limit.requests, limit.per_seconds)
+        # The worker whose tests have the most requests left goes first (plugins/workers.py).
+        priority = lambda: config.stash.get(keys.WORK_LEFT, 0.0)  # noqa: E731
+        return SharedThrottle(shared, limit.requests, limit.per_seconds, priority)
     return Throttle.of(limit)
 
 

@@ -9,7 +9,9 @@ answers, but tests do not wait on each other. pytest runs one test at a time per
 so with answers in flight one process leaves most of the rate budget unused; several
 workers keep it busy. In a `--target` run the cases of one test go to one worker, a module
 with costly module-scoped objects goes whole, and the tests that touch the tenant-wide
-setting, whatever their module, go to one worker together.
+setting, whatever their module, go to one worker together. Once the budget is the limit, a
+worker whose tests still have the most requests to send has the next slot (its throttle's
+priority), so the run does not end waiting on one long chain that short tests starved.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import pytest
 from conformance.client import new_run_id
 from conformance.client.operations import TENANT_SETTINGS
 from conformance.plugins import keys
-from conformance.targets.request_plan import planned_from_ids
+from conformance.targets.request_plan import RATE_LIMIT_TEST, per_test_from_ids
 
 SETTINGS_GROUP = "tenant-settings"  # the scheduling scope of the tests that change them
 # Modules whose module-scoped objects cost many requests (the collections' seed, about 30):
@@ -68,25 +70,63 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class OneRunOverWorkers(LoadScopeScheduling):
-        heaviest_first = False
+        ordered = False
 
         def _split_scope(self, nodeid: str) -> str:
-            if touches_tenant_settings(nodeid):
-                return SETTINGS_GROUP
-            module, _, test = nodeid.partition("::")
-            return module if module in WHOLE_MODULES else f"{module}::{test.split('[')[0]}"
+            return work_unit(nodeid)
 
         def _assign_work_unit(self, node) -> None:
-            # The units that send the most requests first (by the tenant plan's figures), so
-            # the run does not end waiting on one worker that was handed a big one last.
-            if not self.heaviest_first:
-                units = sorted(self.workqueue.items(), key=lambda unit: -planned_from_ids(unit[1]))
+            if not self.ordered:
+                units = sorted(self.workqueue.items(), key=lambda unit: _first(list(unit[1])))
                 self.workqueue.clear()
                 self.workqueue.update(units)
-                self.heaviest_first = True
+                self.ordered = True
             super()._assign_work_unit(node)
 
     return OneRunOverWorkers(config, log)
+
+
+def work_unit(nodeid: str) -> str:
+    """The tests one worker runs together: a test's cases, a module of WHOLE_MODULES, or
+    every test that may change the tenant-wide setting."""
+    if touches_tenant_settings(nodeid):
+        return SETTINGS_GROUP
+    module, _, test = nodeid.partition("::")
+    return module if module in WHOLE_MODULES else f"{module}::{test.split('[')[0]}"
+
+
+def _first(unit: list[str]) -> tuple[bool, float]:
+    """The order units are handed out in. First the 429 rule's: it waits out a Retry-After
+    (up to the limit's window) with a token of its own, leaving the budget to the others, so
+    it must not be the run's last. Then the units that send the most requests (by the tenant
+    plan's figures), so the run does not end waiting on one worker handed a big one last."""
+    probe = any(RATE_LIMIT_TEST in nodeid for nodeid in unit)
+    return (not probe, -sum(per_test_from_ids(unit)))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """In a worker sharing a tenant's budget: for each test, the requests it and the rest of
+    its unit plan, the throttle's priority while it runs (see `SharedThrottle`)."""
+    if keys.BUDGET_FILE not in session.config.stash or not hasattr(session.config, "workerinput"):
+        return
+    read_only = session.config.stash[keys.RUN_OPTIONS].read_only
+    ids = [item.nodeid for item in session.items]
+    left: dict[str, float] = {}
+    units: dict[str, float] = {}
+    for nodeid, planned in reversed(list(zip(ids, per_test_from_ids(ids, read_only), strict=True))):
+        unit = work_unit(nodeid)
+        units[unit] = left[nodeid] = units.get(unit, 0.0) + planned
+    session.config.stash[_LEFT_BY_TEST] = left
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> None:
+    left = item.config.stash.get(_LEFT_BY_TEST, None)
+    if left is not None:
+        item.config.stash[keys.WORK_LEFT] = left.get(item.nodeid, 0.0)
+
+
+_LEFT_BY_TEST = pytest.StashKey[dict]()
 
 
 def touches_tenant_settings(nodeid: str) -> bool:

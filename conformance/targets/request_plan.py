@@ -94,12 +94,18 @@ def planned_requests(
 def planned_from_ids(ids: Iterable[str], read_only: bool = False, rate: RateLimit | None = None):
     """The same from test ids (what a pytest-xdist controller learns of the collection); a
     test that needs `writable` is not seen in its id, so a read-only plan may count it."""
-    tests = []
-    for nodeid in ids:
-        name, _, params = nodeid.split("::")[-1].partition("[")
-        operations = [part for part in params.rstrip("]").split("-") if part in _OPERATION_IDS]
-        tests.append((name, any(_changes(operation) for operation in operations)))
-    return _planned(tests, read_only, rate)
+    return _planned([_test_of_id(nodeid) for nodeid in ids], read_only, rate)
+
+
+def per_test_from_ids(ids: Iterable[str], read_only: bool = False) -> list[float]:
+    """What each of these tests sends within the rate budget (the run's own cost apart)."""
+    return [_test_requests(*_test_of_id(nodeid), read_only, None) for nodeid in ids]
+
+
+def _test_of_id(nodeid: str) -> tuple[str, bool]:
+    name, _, params = nodeid.split("::")[-1].partition("[")
+    operations = [part for part in params.rstrip("]").split("-") if part in _OPERATION_IDS]
+    return name, any(_changes(operation) for operation in operations)
 
 
 _OPERATION_IDS = {operation["operationId"] for *_, operation in spec.operations(neighbours=True)}
@@ -107,15 +113,19 @@ _OPERATION_IDS = {operation["operationId"] for *_, operation in spec.operations(
 
 def _planned(tests: list[tuple[str, bool]], read_only: bool, rate: RateLimit | None) -> int:
     total = 0.0 if read_only else float(RUN_OVERHEAD)  # a read-only run creates nothing
-    for name, skipped_when_read_only in tests:
-        if name == RATE_LIMIT_TEST:
-            total += rate_limit_probe.planned_requests(rate) if rate else 0
-        elif not read_only:
-            total += PER_TEST.get(name, UNMEASURED_TEST)
-        elif not skipped_when_read_only:
-            measured = name in PER_TEST
-            total += READ_ONLY_PER_TEST.get(name, 0 if measured else UNMEASURED_TEST)
-    return round(total)
+    return round(total + sum(_test_requests(*test, read_only, rate) for test in tests))
+
+
+def _test_requests(
+    name: str, skipped_when_read_only: bool, read_only: bool, rate: RateLimit | None
+) -> float:
+    if name == RATE_LIMIT_TEST:
+        return rate_limit_probe.planned_requests(rate) if rate else 0
+    if not read_only:
+        return PER_TEST.get(name, UNMEASURED_TEST)
+    if skipped_when_read_only:
+        return 0
+    return READ_ONLY_PER_TEST.get(name, 0 if name in PER_TEST else UNMEASURED_TEST)
 
 
 def _skipped_when_read_only(item: pytest.Item) -> bool:

@@ -58,3 +58,28 @@ def test_the_tests_that_change_the_reports_configuration_are_told_apart():
     assert not touches_tenant_settings(
         "conformance/test_auth_and_errors.py::test_401_without_a_token[getCampaignReportsConfig]"
     )
+
+
+def test_a_full_window_keeps_a_slot_for_the_worker_with_the_most_requests_left(tmp_path):
+    budget = tmp_path / "budget.json"
+    filler = SharedThrottle(budget, 3, 0.5)
+    low = SharedThrottle(budget, 3, 0.5, priority=lambda: 1.0)
+    high = SharedThrottle(budget, 3, 0.5, priority=lambda: 50.0)
+    started = time.monotonic()
+    high.wait_for_slot()  # its answer in flight until 0.52 s; the slot frees at 0.5 s
+    for _ in range(2):  # the window full, its other slots freeing at 0.6 and 0.7 s
+        time.sleep(0.1)
+        filler.wait_for_slot()
+    got: dict[str, float] = {}
+
+    def take(name: str, throttle: SharedThrottle) -> None:
+        throttle.wait_for_slot()
+        got[name] = time.monotonic() - started
+
+    waiting = threading.Thread(target=take, args=("low", low))
+    waiting.start()  # waiting when the 0.5 s slot frees, but it is left to the high one
+    time.sleep(0.52 - (time.monotonic() - started))
+    take("high", high)
+    waiting.join()
+    assert got["high"] < 0.58, got
+    assert got["low"] > 0.58, got
