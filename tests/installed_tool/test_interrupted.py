@@ -20,6 +20,10 @@ def test_ctrl_c_ends_on_one_line_saying_so_and_what_cleanup_did(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # A pytest-xdist worker ignores SIGINT, and a child inherits an ignored signal, in
+        # which case Python installs no KeyboardInterrupt handler: the run would never see the
+        # Ctrl-C. A terminal's child has the default disposition; so does this one.
+        preexec_fn=_default_sigint,
     )
     assert process.stdout is not None
     seen = ""
@@ -32,3 +36,7 @@ def test_ctrl_c_ends_on_one_line_saying_so_and_what_cleanup_did(tmp_path):
     assert process.returncode == 2, output[-3000:]
     assert lines[-1].startswith("conformance: the run was interrupted (Ctrl-C); cleanup: "), lines
     assert "KeyboardInterrupt" not in output and "Traceback" not in output, output[-3000:]
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
