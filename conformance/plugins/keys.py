@@ -16,6 +16,7 @@ RUN_OPTIONS = pytest.StashKey["RunOptions"]()  # the command line, resolved (opt
 RUN_ID = pytest.StashKey[str]()  # the run's id, one for every pytest-xdist worker
 BUDGET_FILE = pytest.StashKey[Path]()  # the rate budget pytest-xdist workers share
 WORK_LEFT = pytest.StashKey[float]()  # requests a worker's current tests still plan
+WORK_LEFT_BY_TEST = pytest.StashKey[dict]()  # the same for each test id (workers.py)
 TARGET = pytest.StashKey["Target"]()  # the target in use, once the session has one
 SESSION = pytest.StashKey["GuestSession"]()  # the guest session every request goes through
 SESSION_STARTED = pytest.StashKey[float]()  # time.monotonic() when the session was made

@@ -116,17 +116,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for nodeid, planned in reversed(list(zip(ids, per_test_from_ids(ids, read_only), strict=True))):
         unit = work_unit(nodeid)
         units[unit] = left[nodeid] = units.get(unit, 0.0) + planned
-    session.config.stash[_LEFT_BY_TEST] = left
+    session.config.stash[keys.WORK_LEFT_BY_TEST] = left
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item) -> None:
-    left = item.config.stash.get(_LEFT_BY_TEST, None)
+    left = item.config.stash.get(keys.WORK_LEFT_BY_TEST, None)
     if left is not None:
         item.config.stash[keys.WORK_LEFT] = left.get(item.nodeid, 0.0)
-
-
-_LEFT_BY_TEST = pytest.StashKey[dict]()
 
 
 def touches_tenant_settings(nodeid: str) -> bool:
