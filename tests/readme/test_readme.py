@@ -32,7 +32,7 @@ from tests.harness import CLIENT_CREDENTIALS, GUEST_CREDENTIALS, LIMITED_CLIENT,
 from tests.readme.readme_commands import README, readme_line, shell_commands, tox_config
 from tests.upgrade_runs import AFTER, BEFORE, TENANT, TONIGHT
 
-CI = "CI"  # .ci/run: `python -m pip install tox && tox` (tox's env_list: lint, py, conformance)
+CI = "CI"  # .ci/run: `python -m pip install tox tox-uv && tox` (env_list: lint, py, conformance)
 DIFF = "campaigns-conformance diff reports/out/before reports/out/after --format markdown"
 NIGHTLY_DIFF = (
     "campaigns-conformance diff reports/out/nightly reports/out/tonight "
@@ -58,8 +58,8 @@ LEARNING = "test_gating_a_client_on_what_a_tenant_run_taught"
 
 # command -> CI, or the test here that runs it
 COVERAGE: dict[str, str] = {
-    "python -m pip install tox && tox": CI,
-    "python -m pip install tox && tox -e conformance": CI,
+    "python -m pip install tox tox-uv && tox": CI,
+    "python -m pip install tox tox-uv && tox -e conformance": CI,
     "tox": CI,
     "tox -e conformance": CI,
     "pytest tests -n 2 --dist loadgroup": CI,
@@ -137,7 +137,7 @@ def test_ci_runs_tox_and_tox_runs_what_the_readme_says():
     """CI runs `.ci/run`, whose command is the README's; tox's environments are the README's
     table: `tox` alone runs lint, py and conformance, each with the README's command."""
     ci = [line for line in (REPO / ".ci/run").read_text().splitlines() if line and line[0] != "#"]
-    assert ci[-1] == "python -m pip install tox && tox"
+    assert ci[-1] == "python -m pip install tox tox-uv && tox"
     config = tox_config()
     assert [env.strip() for env in config["tox"]["env_list"].split(",")] == [
         "lint",
