@@ -65,12 +65,16 @@ def address(url: str | None, environ: Mapping[str, str]) -> TargetAddress:
     return TargetAddress(_base_url(url), Credentials(*_credentials(environ)))
 
 
-def check(url: str | None, environ: Mapping[str, str]) -> TargetAddress:
+def check(
+    url: str | None, environ: Mapping[str, str], *, budget_seconds: float = BUDGET_SECONDS
+) -> TargetAddress:
     """Raise TargetUnusable unless `url` is a reachable, working Campaigns API for the client
-    in SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. Returns the target's address, normalised."""
+    in SAIL_CLIENT_ID / SAIL_CLIENT_SECRET. Returns the target's address, normalised.
+    `budget_seconds` bounds the whole check: a server that accepts and never answers is given
+    up on once it ran out."""
     target = address(url, environ)
     base_url, credentials = target.base_url, target.credentials
-    clock = _Clock(BUDGET_SECONDS)
+    clock = _Clock(budget_seconds)
     _resolve(base_url, clock)
     with requests.Session() as http:  # one connection: the GET's time is the round trip's
         token = _token(http, base_url, credentials.client_id, credentials.client_secret, clock)

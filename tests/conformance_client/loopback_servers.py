@@ -48,7 +48,9 @@ def answering(routes: Routes, tls: ssl.SSLContext | None = None) -> Iterator[str
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to see its flag: every 0.5 s by default, half a second
+    # added to each test that uses a server.
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     scheme = "https" if tls else "http"
     try:
