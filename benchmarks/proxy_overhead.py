@@ -1,7 +1,7 @@
 """What the recording proxy costs: a rerunnable benchmark, not a test.
 
     python benchmarks/proxy_overhead.py [--duration 5] [--connections 32] [--rounds 3]
-        [--json out.json]
+        [--warmup 1] [--json out.json]
 
 Starts an emulator (`python -m emulator`, one uvicorn worker) and the proxy in front of it
 (`python -m emulator proxy --upstream ...`, no command: it serves until interrupted), both on
@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="throughput turns, direct then proxied, per side"
     )
+    parser.add_argument(
+        "--warmup", type=float, default=1.0, help="seconds of load through the proxy first"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     emulator = start_emulator("--transition-delay", "0")
@@ -79,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         token = tenant_token(emulator.base_url, "proxy-bench")
         [campaign_id] = seed_campaigns(emulator.base_url, token, 1)
         path = f"/v3/campaigns/{campaign_id}"
-        run_python(proxy_url + path, token, 1.0, 4)  # warm both up (connections, caches)
+        if args.warmup > 0:  # warm both up (connections, caches)
+            run_python(proxy_url + path, token, args.warmup, 4)
         direct_ms = latency_ms(emulator.base_url + path, token, args.duration)
         proxied_ms = latency_ms(proxy_url + path, token, args.duration)
         # Direct and proxied in turns: on a shared machine the load moves within a minute, and
