@@ -19,6 +19,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -222,7 +223,7 @@ def run_suite(
     `--assert=plain` (the imports it shares were not rewritten)."""
     argv = ["-m", "pytest", *arguments, "--report-dir", str(report_dir)]
     if warm:
-        process = _run_warm(argv, cwd, suite_environment(env), report_dir, timeout)
+        process = run_warm(argv, output=report_dir, cwd=cwd, env=env, timeout=timeout)
     else:
         process = subprocess.run(
             [sys.executable, *argv],
@@ -240,11 +241,25 @@ def run_suite(
     return SuiteRun(process, folders[0])
 
 
-def _run_warm(
-    argv: list[str], cwd: Path, env: dict[str, str], report_dir: Path, timeout: float
+def run_warm(
+    argv: Sequence[str],
+    *,
+    cwd: Path = REPO,
+    env: dict[str, str] | None = None,
+    timeout: float = 600,
+    output: Path | None = None,
 ) -> subprocess.CompletedProcess:
-    output = {name: report_dir.with_name(f"{report_dir.name}.{name}") for name in ("out", "err")}
-    child = warm_python.start(argv, cwd=cwd, env=env, stdout=output["out"], stderr=output["err"])
-    code = child.wait(timeout=timeout)
-    stdout, stderr = (output[n].read_text(encoding="utf-8", errors="replace") for n in output)
-    return subprocess.CompletedProcess(argv, code, stdout, stderr)
+    """`python ARGV...` (`-m MODULE ...` or `SCRIPT ...`) forked from a warm Python
+    (tests/warm_python.py), run to its end as `subprocess.run(..., capture_output=True,
+    text=True)` runs it; `env` on top of `suite_environment()`. Its output goes to the files
+    OUTPUT.out and OUTPUT.err, kept (`output`, a path in a folder of the caller's) or not."""
+    with tempfile.TemporaryDirectory(prefix="warm-run-") as scratch:
+        stem = output or Path(scratch) / "python"
+        files = {name: stem.with_name(f"{stem.name}.{name}") for name in ("out", "err")}
+        environment = suite_environment(env)
+        child = warm_python.start(
+            argv, cwd=cwd, env=environment, stdout=files["out"], stderr=files["err"]
+        )
+        code = child.wait(timeout=timeout)
+        stdout, stderr = (files[n].read_text(encoding="utf-8", errors="replace") for n in files)
+    return subprocess.CompletedProcess(list(argv), code, stdout, stderr)

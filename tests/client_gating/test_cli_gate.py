@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness import run_warm
+
 TOKEN_CLIENTS = Path(__file__).resolve().parents[2] / "examples" / "token_clients"
 
 CLIENT = """
@@ -30,23 +32,10 @@ def gate(*client_args: str, emulator_args: tuple[str, ...] = ()) -> subprocess.C
 def gate_command(
     command: list[str], emulator_args: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "serve",
-            "--fail-on-violations",
-            "--port",
-            "0",
-            *emulator_args,
-            "--",
-            *command,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """`python -m emulator serve --fail-on-violations --port 0 ARGS -- COMMAND`, forked from a
+    warm Python (the same command line, its imports paid once)."""
+    serve = ["-m", "emulator", "serve", "--fail-on-violations", "--port", "0", *emulator_args]
+    return run_warm([*serve, "--", *command], timeout=60)
 
 
 def test_a_conforming_client_passes_the_gate():
@@ -89,23 +78,8 @@ def test_a_client_with_a_wrong_secret_fails_the_gate(client):
 
 
 def test_the_command_failing_fails_the_gate():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--fail-on-violations",
-            "--port",
-            "0",
-            "--",
-            sys.executable,
-            "-c",
-            "raise SystemExit(3)",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    command = [sys.executable, "-c", "raise SystemExit(3)"]
+    result = run_warm(["-m", "emulator", "--fail-on-violations", "--port", "0", "--", *command])
     assert result.returncode == 3
 
 
@@ -131,7 +105,9 @@ MISTAKES = Path(__file__).resolve().parents[2] / "examples" / "client_mistakes" 
         ),
         (
             "ignores-retry-after",
-            ("--rate-limit", "3/2s"),
+            # A one-second window: the client's retries 0.2 s apart still come before the
+            # Retry-After (whole seconds, at least 1), and the run waits one second, not two.
+            ("--rate-limit", "3/1s"),
             "violation: getActiveCampaigns GET /v3/campaigns -> 429: sent before the Retry-After "
             "its token was given ran out (",
         ),
@@ -170,7 +146,7 @@ def test_junit_has_one_failing_case_per_distinct_violation(tmp_path):
     junit = tmp_path / "gate.xml"
     result = gate_command(
         [sys.executable, str(MISTAKES), "ignores-retry-after"],
-        ("--rate-limit", "3/2s", "--junit", str(junit)),
+        ("--rate-limit", "3/1s", "--junit", str(junit)),
     )
     assert result.returncode == 1
     cases = ET.parse(junit).getroot().findall("testsuite/testcase")

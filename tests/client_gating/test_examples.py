@@ -5,34 +5,21 @@ from __future__ import annotations
 
 import fnmatch
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.harness import run_warm
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def run_example(name: str, *options: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            str(EXAMPLES / name),
-            "--campaigns-gate",
-            *options,
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-W",
-            "ignore::UserWarning",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=EXAMPLES.parent,
-    )
+    """`python -m pytest examples/NAME --campaigns-gate ...` from the checkout, as CI runs it
+    (forked from a warm Python: the same command line, its imports paid once)."""
+    argv = ["-m", "pytest", str(EXAMPLES / name), "--campaigns-gate", *options, "-q"]
+    argv += ["-p", "no:cacheprovider", "-W", "ignore::UserWarning"]
+    return run_warm(argv, cwd=EXAMPLES.parent, timeout=300)
 
 
 def test_the_example_client_passes_the_gate():
