@@ -48,6 +48,11 @@ PRELOAD = (
     "jsonschema",
     "starlette.applications",
     "uvicorn",
+    "uvicorn.protocols.http.auto",
+    "uvicorn.protocols.websockets.auto",
+    "uvicorn.lifespan.on",
+    "uvicorn.loops.auto",
+    "uvloop",
     # imported as a session configures or ends: pytest's debugging and faulthandler plugins,
     # schemathesis' reporting, requests' .netrc lookup
     "pdb",
@@ -63,6 +68,9 @@ PRELOAD = (
     "conformance.conftest",
     "reports.run_folder",
 )
+# Modules a launcher script imports from its own folder (first on a script's sys.path), under
+# the same names: the detection-power self-test's mutations.
+SCRIPT_MODULES = {"conformance_selftest": ("mutation_registry",)}
 
 
 # --- the server: `python tests/warm_python.py` ------------------------------------------------
@@ -78,13 +86,35 @@ def _preload() -> None:
         tests = [f"conformance.{path.stem}" for path in sorted(folder.glob("test_*.py"))]
         for name in [*sys.modules[suite].pytest_plugins, *tests]:
             _try_import(name)
-    # What pytest does in every child, done once here: inspect's map of source files to modules
+    for folder, modules in SCRIPT_MODULES.items():
+        sys.path.insert(0, str(Path(__file__).with_name(folder)))
+        for name in modules:
+            _try_import(name)
+        sys.path.pop(0)
+    # What every child would do first, done once here: inspect's map of source files to modules
     # (a failure's traceback looks its frames' modules up; the first look-up walks every
-    # module loaded), and a collection that would find all of the above alive (frozen: no
-    # child's gc.collect walks them again, nor writes to their pages).
+    # module loaded), hypothesis' constants from the source of the project's modules (read at
+    # its first draw; a child reads only modules it imports itself), and a collection that
+    # would find all of the above alive (frozen: no child's gc.collect walks them again, nor
+    # writes to their pages).
     inspect.getmodule(_preload.__code__)
+    with contextlib.suppress(Exception):  # private names: gone, it is each child's work again
+        _read_hypothesis_constants()
     gc.collect()
     gc.freeze()
+
+
+def _read_hypothesis_constants() -> None:
+    import _hypothesis_globals
+    from hypothesis.internal.conjecture.providers import _get_local_constants
+
+    # Not "during pytest's initialization", which the plugin imported above announces (and
+    # a child's pytest ends): here it is no child's plugin that reads.
+    held, _hypothesis_globals.in_initialization = _hypothesis_globals.in_initialization, 0
+    try:
+        _get_local_constants()
+    finally:
+        _hypothesis_globals.in_initialization = held
 
 
 def _try_import(name: str) -> None:
