@@ -206,9 +206,10 @@ MUTATIONS = [
         caught_by=rule("429"),
         selection=(f"{AUTH}::test_429_carries_retry_after",),
         # A tenant limits each token: the run's probe reaches the 429 on a token of its own.
-        # A small limit on both sides keeps the probe short; the verdict is the same at 100/10s.
-        extra_args=("--rate-limit", "20/10s"),
-        emulator_args=("--rate-limit", "20/10s"),
+        # A small limit on both sides keeps the probe short, and a one-second window the wait
+        # its Retry-After asks (the intact run waits it out); the verdict is the same at 100/10s.
+        extra_args=("--rate-limit", "20/1s"),
+        emulator_args=("--rate-limit", "20/1s"),
     ),
     Mutation(
         name="expired-token-accepted",
@@ -216,8 +217,8 @@ MUTATIONS = [
         apply=_expired_tokens_accepted,
         caught_by=rule("401"),
         selection=("conformance/test_token_expiry.py::test_an_expired_token_is_refused",),
-        # Tokens that live 2 s: the test waits out the run's first one. With a tenant's
-        # 12-minute tokens it would be skipped, saying so.
-        emulator_args=("--token-ttl", "2"),
+        # Tokens that live 1 s (the least): the test waits out the run's first one. With a
+        # tenant's 12-minute tokens it would be skipped, saying so.
+        emulator_args=("--token-ttl", "1"),
     ),
 ]
