@@ -120,10 +120,12 @@ async def _read_body(receive) -> bytes:
 
 class Judging:
     """A process of its own judges the exchanges and writes the run folder, so judging never
-    holds the forwarding's interpreter lock (a thread would: each exchange would wait)."""
+    holds the forwarding's interpreter lock (a thread would: each exchange would wait).
+    Forked before the forwarding opens anything (its socket, its server's thread): the judge
+    is imported already, where a spawned process would import it again."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("fork")
         self.queue = context.Queue()
         self._results = context.Queue()
         self._process = context.Process(
@@ -143,6 +145,11 @@ class Judging:
                     return ["proxy: error: the judging process ended without a report"], True, False
         self._process.join()
         return found
+
+    def abandon(self) -> None:
+        """Nothing to judge: the proxy could not start."""
+        self._process.terminate()
+        self._process.join()
 
 
 class Batches:
@@ -250,14 +257,15 @@ def main(argv: list[str]) -> int:
 
 
 def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
+    judging = Judging(args)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((args.host, args.port))
     except OSError as error:
         sock.close()
+        judging.abandon()
         raise OSError(f"cannot listen on {args.host}:{args.port} ({error.strerror})") from None
-    judging = Judging(args)
     batches = Batches(judging.queue)
     app = ProxyApp(args.upstream, batches)
     base_url = f"http://{args.host}:{sock.getsockname()[1]}"
