@@ -26,7 +26,7 @@ import uvicorn
 from emulator import EmulatorConfig, create_app
 from reports import load_results
 from reports.diff import compare_runs
-from tests.harness import CLIENT_CREDENTIALS, REPO, emulator_process, served
+from tests.harness import CLIENT_CREDENTIALS, REPO, run_warm, served_in_thread, served_warm
 
 pytest.importorskip("sailpoint.v3", reason="the example client uses the vendor SDK (extra 'sdk')")
 
@@ -34,38 +34,32 @@ DRIFTED = (str(REPO / "tests" / "learned_profiles" / "drift_emulator.py"),)
 EXAMPLES = REPO / "examples"
 # The SDK example closes overdue campaigns (it lists them through the SDK); the other client
 # creates a campaign with a misspelt member.
-CLIENTS = (
-    f"{sys.executable} -c 'import campaign_closer; print(campaign_closer.close_overdue())' && "
-    f"{sys.executable} {EXAMPLES / 'client_mistakes' / 'client.py'} misspelt-member"
+SDK_CLIENT = f"{sys.executable} -c 'import campaign_closer; print(campaign_closer.close_overdue())'"
+MISSPELT = f"{sys.executable} {EXAMPLES / 'client_mistakes' / 'client.py'} misspelt-member"
+CLIENTS = f"{SDK_CLIENT} && {MISSPELT}"
+# A token, then the campaign list, on plain requests: for the tests whose point is the proxy's
+# side (TLS, what two observations compare), not the SDK's (whose import alone takes 2 s).
+LIST_ONCE_SCRIPT = (
+    "import os, requests\n"
+    "base = os.environ['SAIL_BASE_URL']\n"
+    "form = {'grant_type': 'client_credentials', 'client_id': os.environ['SAIL_CLIENT_ID'],\n"
+    "        'client_secret': os.environ['SAIL_CLIENT_SECRET']}\n"
+    "token = requests.post(base + '/oauth/token', data=form).json().get('access_token', '')\n"
+    "print(requests.get(base + '/v3/campaigns', headers={'Authorization': 'Bearer ' + token}))\n"
 )
+LIST_ONCE = f'{sys.executable} -c "{LIST_ONCE_SCRIPT}"'
 
 
 def proxy(upstream: str, report_dir: Path, *options: str, command: str = CLIENTS):
+    """`python -m emulator proxy --upstream UPSTREAM --report-dir DIR OPTIONS -- sh -c COMMAND`,
+    forked from a warm Python (the same command line, its imports paid once)."""
     env = {
-        **os.environ,
         **CLIENT_CREDENTIALS,
         "PYTHONPATH": os.pathsep.join([str(EXAMPLES / "campaign_closer"), str(REPO)]),
     }
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "emulator",
-            "proxy",
-            "--upstream",
-            upstream,
-            "--report-dir",
-            str(report_dir),
-            *options,
-            "--",
-            "sh",
-            "-c",
-            command,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
+    options = ("--upstream", upstream, "--report-dir", str(report_dir), *options)
+    return run_warm(
+        ["-m", "emulator", "proxy", *options, "--", "sh", "-c", command], env=env, timeout=120
     )
 
 
@@ -75,7 +69,7 @@ def run_folder(report_dir: Path) -> Path:
 
 
 def test_between_the_sdk_client_and_an_emulator_only_the_client_is_at_fault(tmp_path):
-    with served("--answers", "documented", "--transition-delay", "0") as url:
+    with served_in_thread("--answers", "documented", "--transition-delay", "0") as url:
         result = proxy(url, tmp_path, "--fail-on-violations")
     assert result.returncode == 1, result.stderr
     assert (
@@ -106,7 +100,10 @@ def test_between_the_sdk_client_and_an_emulator_only_the_client_is_at_fault(tmp_
 
 
 def test_a_drifted_upstream_is_the_tenant_at_fault_and_like_reproduces_it(tmp_path):
-    with served("--answers", "published", "--transition-delay", "0", program=DRIFTED) as url:
+    drifted = served_warm(
+        "--answers", "published", "--transition-delay", "0", program=DRIFTED, log=tmp_path / "up"
+    )
+    with drifted as url:
         result = proxy(url, tmp_path / "drifted", "--redact-values")
     assert result.returncode == 0, "without --fail-on-violations, the command's code"
     assert "client: emailNotificationsEnabled" in result.stderr
@@ -121,36 +118,29 @@ def test_a_drifted_upstream_is_the_tenant_at_fault_and_like_reproduces_it(tmp_pa
     folder = run_folder(tmp_path / "drifted")
     everything = "".join(p.read_text() for p in folder.iterdir())
     assert "Ada Foreign-Lovelace" not in everything and "foreign-tenant" not in everything
-    shown = subprocess.run(
-        [sys.executable, "-m", "reports", "profile", str(folder / "results.json")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    shown = run_warm(["-m", "reports", "profile", str(folder / "results.json")], timeout=60)
     assert "answer createCampaign with 202 instead of 200" in shown.stdout, shown.stdout
-    like = emulator_process("--like", str(folder / "results.json"), "--transition-delay", "0")
-    try:
+    learned = ("--like", str(folder / "results.json"), "--transition-delay", "0")
+    with served_in_thread(*learned) as like:
         token = requests.post(
-            f"{like.base_url}/oauth/token",
+            f"{like}/oauth/token",
             data={"grant_type": "client_credentials", **_credentials()},
             timeout=10,
         ).json()["access_token"]
         created = requests.post(
-            f"{like.base_url}/v3/campaigns",
+            f"{like}/v3/campaigns",
             json={"name": "n", "description": "d", "type": "MANAGER"},
             headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )
-    finally:
-        like.stop()
     assert created.status_code == 202
     assert {"revision", "lastEditor"} <= created.json().keys()
 
 
 def test_two_observations_compare_only_what_both_observed(tmp_path):
-    with served("--answers", "documented", "--transition-delay", "0") as url:
-        before = proxy(url, tmp_path / "before", command=CLIENTS.split(" && ")[1])
-        after = proxy(url, tmp_path / "after")
+    with served_in_thread("--answers", "documented", "--transition-delay", "0") as url:
+        before = proxy(url, tmp_path / "before", command=MISSPELT)
+        after = proxy(url, tmp_path / "after", command=f"{LIST_ONCE} && {MISSPELT}")
     assert before.returncode == after.returncode == 0
     runs = [
         load_results(run_folder(tmp_path / side) / "results.json") for side in ("before", "after")
@@ -225,9 +215,6 @@ def https_emulator(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         thread.join(timeout=10)
 
 
-LIST_ONCE = CLIENTS.split(" && ")[0]  # the SDK example: a token, then the campaign list
-
-
 def test_tls_is_verified_against_requests_ca_bundle(tmp_path, monkeypatch):
     with https_emulator(tmp_path) as (url, ca_file):
         untrusted = proxy(url, tmp_path / "untrusted", "--fail-on-violations", command=LIST_ONCE)
@@ -258,6 +245,6 @@ def test_the_answer_carries_the_upstreams_date_and_server_headers_only(tmp_path)
         "answer = requests.get(os.environ['SAIL_BASE_URL'] + '/v3/campaigns')\n"
         "print(answer.status_code, answer.headers['server'], answer.headers['date'].count('GMT'))\n"
     )
-    with served("--transition-delay", "0") as url:
+    with served_in_thread("--transition-delay", "0") as url:
         result = proxy(url, tmp_path, command=f'{sys.executable} -c "{client}"')
     assert result.stdout.splitlines()[-1] == "401 uvicorn 1", result.stdout + result.stderr
