@@ -29,6 +29,10 @@ from tests.conformance_runs.tenant_runs import (
 from tests.harness import GUEST_CREDENTIALS, WHOLE_SUITE, run_suite
 
 GUEST_RATE_LIMIT = "100/1s"
+# Assertion rewriting only details the failure text of the suite's bare asserts (the tests
+# here read the exit code, the output and the records), and it recompiles the project's
+# modules in every run that cannot cache them; without it a run may fork from a warm Python.
+PLAIN = ("--assert=plain",)
 
 
 @pytest.fixture(scope="session")
@@ -67,24 +71,29 @@ def guest_run(
         suite = run_suite(
             *WHOLE_SUITE,
             *("--target", base, "--profile", "tenant", "--seed", str(seed)),
-            *("--rate-limit", GUEST_RATE_LIMIT),
+            *("--rate-limit", GUEST_RATE_LIMIT, *PLAIN),
             report_dir=tmp_path_factory.mktemp("guest-run"),
             env=GUEST_CREDENTIALS,
+            warm=True,
         )
         yield GuestRun(base, suite, seed, health, theirs)
 
 
 def make_read_only_run(workdir: Path) -> ReadOnlyRun:
     """`pytest conformance --target URL --read-only --profile tenant` against a tenant holding
-    a campaign of its own, with the tenant's rate limit and the default client-side one."""
-    with start_tenant() as server:
+    a campaign of its own, with the default client-side rate limit (the tenant's, 100/10s).
+    A read-only run sends fewer requests than that limit within its budget, so the limit
+    the emulator enforces only sets how long the 429 rule's probe waits out its Retry-After:
+    100/1s, where the tenant's 100/10s made it wait about ten seconds."""
+    with start_tenant(GUEST_RATE_LIMIT) as server:
         base = server.base_url
         create_their_campaign(base)
         before = settled_holdings(base)
         suite = run_suite(
             *WHOLE_SUITE,
-            *("--target", base, "--read-only", "--profile", "tenant"),
+            *("--target", base, "--read-only", "--profile", "tenant", *PLAIN),
             report_dir=workdir,
             env=GUEST_CREDENTIALS,
+            warm=True,
         )
         return ReadOnlyRun(suite, before, holdings(base))
