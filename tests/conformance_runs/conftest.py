@@ -55,7 +55,8 @@ def guest_run(
     campaign and a reports configuration of its own and limiting each token's rate as a tenant
     does, the client-side limit set to it. At the tenant's 100/10s the run's ~760 requests
     take at least 76 s of waiting, so both sides run ten times faster (100/1s): the same
-    throttle against the same limit; the read-only run keeps the default (the tenant's).
+    throttle against the same limit; the read-only run keeps the client's default (the
+    tenant's).
     The read-only run is started first, so that it runs in this run's waits."""
     with start_tenant(GUEST_RATE_LIMIT) as server:
         base = server.base_url
