@@ -64,11 +64,13 @@ class CircuitBreaker:
         where = urlsplit(url)
         port = where.port or (443 if where.scheme == "https" else 80)
         for attempt in range(2):
+            if attempt:  # half a second for a server that is restarting to accept again
+                time.sleep(0.5)
             try:
                 socket.create_connection((where.hostname or "", port), timeout=2).close()
                 return
             except OSError:
-                time.sleep(0.5 * (attempt + 1))
+                pass
         with self._lock:
             self.failures_in_a_row = max(self.failures_in_a_row, self.threshold)
             self.last_error = f"{describe(error)}, then connections refused"
