@@ -355,17 +355,21 @@ def test_gating_a_client_on_what_a_tenant_run_taught(emulator, tmp_path):
         env=GUEST_CREDENTIALS,
     )
     assert learn.returncode == 0, learn.stdout[-3000:] + learn.stderr[-3000:]
-    profile = run(readme_line(PROFILE, folders))
-    assert profile.returncode == 0 and profile.stdout.startswith("Profile learned-"), profile
-    like = first_line_of(readme_line(LIKE, folders).replace(" --like", " --port 0 --like"))
-    assert like.startswith(READY), like
     client = tmp_path / "client"
     client.mkdir()
     (client / "test_client.py").write_text(CLIENT_TEST)
     env = {"PYTHONPATH": str(REPO)}  # the plugin's emulator imports the code under test
-    for line in (readme_line(PLUGIN_LIKE, folders), readme_line("pytest --campaigns-gate")):
-        gated = run(line + " -q -p no:cacheprovider", client, env)
-        assert gated.returncode == 0 and "1 passed" in gated.stdout, gated.stdout[-2000:]
+    gates = (readme_line(PLUGIN_LIKE, folders), readme_line("pytest --campaigns-gate"))
+    like = readme_line(LIKE, folders).replace(" --like", " --port 0 --like")
+    with ThreadPoolExecutor(max_workers=4) as pool:  # side by side: each reads the learned run
+        profiled = pool.submit(run, readme_line(PROFILE, folders))
+        served_like = pool.submit(first_line_of, like)
+        gated = [pool.submit(run, line + " -q -p no:cacheprovider", client, env) for line in gates]
+    profile, first = profiled.result(), served_like.result()
+    assert profile.returncode == 0 and profile.stdout.startswith("Profile learned-"), profile
+    assert first.startswith(READY), first
+    for result in (future.result() for future in gated):
+        assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-2000:]
 
 
 def test_emulator_with_its_defaults(tmp_path):
