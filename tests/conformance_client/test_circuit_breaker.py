@@ -6,10 +6,6 @@ request a test sent itself."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,8 +16,15 @@ from conformance.client import Credentials, GuestSession, RunLedger
 from conformance.client.circuit_breaker import TargetStoppedAnswering
 from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 from conformance.targets.target import EmulatorControl
+from tests import warm_python
 from tests.conformance_client.loopback_servers import answering, closed_port
-from tests.harness import CLIENT_CREDENTIALS, emulator_process, run_suite
+from tests.harness import (
+    CLIENT_CREDENTIALS,
+    emulator_process,
+    run_suite,
+    served_in_thread,
+    suite_environment,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 CREDENTIALS = Credentials("conformance", "conformance-secret")
@@ -74,52 +77,48 @@ def test_any_http_answer_keeps_the_breaker_closed():
 
 
 def test_cleanup_after_an_outage_tries_once_and_says_what_is_left():
-    server = emulator_process("--transition-delay", "0")
-    session = session_for(server.base_url)
-    created = session.post(
-        f"{server.base_url}/v3/campaigns",
-        json={"name": "c", "description": "d", "type": "MANAGER"},
-    )
-    assert created.ok, created.text
-    server.stop()
+    with served_in_thread("--transition-delay", "0") as base_url:  # stopped after the block
+        session = session_for(base_url)
+        created = session.post(
+            f"{base_url}/v3/campaigns", json={"name": "c", "description": "d", "type": "MANAGER"}
+        )
+        assert created.ok, created.text
     with pytest.raises(TargetStoppedAnswering):
-        session.get(f"{server.base_url}/v3/campaigns")
+        session.get(f"{base_url}/v3/campaigns")
     started = time.monotonic()
-    report = session.ledger.cleanup(session, server.base_url)
+    report = session.ledger.cleanup(session, base_url)
     assert time.monotonic() - started < 5
     assert "stopped, the target is not answering; left 1 campaign(s), 0 template(s)" in (
         report.summary()
     )
-    assert f"campaigns-conformance cleanup --target {server.base_url}" in report.summary()
+    assert f"campaigns-conformance cleanup --target {base_url}" in report.summary()
 
 
-def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
-    server = emulator_process("--transition-delay", "0.05")
-    env = {
-        **os.environ,
-        "SAIL_CLIENT_ID": "conformance",
-        "SAIL_CLIENT_SECRET": "conformance-secret",
-    }
-    reports = tempfile.mkdtemp(prefix="cc-outage-")
-    command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider"]
-    run = subprocess.Popen(
-        [*command, "--target", server.base_url, "--rate-limit", "off", "--report-dir", reports],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_until_the_suite_created_something(server.base_url)
-        server.stop()
-        killed = time.monotonic()
-        output, _ = run.communicate(timeout=120)
-    finally:
-        run.kill()
-        server.stop()
+def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line(tmp_path):
+    # The suite is forked from a warm Python (the same command line; `--assert=plain`, as the
+    # imports it shares were not rewritten) and its target served in a thread of this process:
+    # the server stops as a process told to stop does, and then refuses connections.
+    reports = tmp_path / "reports"
+    command = ["-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--assert=plain"]
+    output_file = tmp_path / "suite.out"
+    with served_in_thread("--transition-delay", "0.05") as base_url:
+        run = warm_python.start(
+            [*command, "--target", base_url, "--rate-limit", "off", "--report-dir", str(reports)],
+            cwd=REPO,
+            env=suite_environment(CLIENT_CREDENTIALS),
+            stdout=output_file,
+            stderr=output_file,
+        )
+        try:
+            _wait_until_the_suite_created_something(base_url)
+        except BaseException:
+            run.kill()
+            raise
+    killed = time.monotonic()
+    returncode = run.wait(timeout=120)
+    output = output_file.read_text(encoding="utf-8", errors="replace")
     assert time.monotonic() - killed < 60, "the run must end soon after the target died"
-    assert run.returncode == EXIT_TARGET_UNUSABLE, output[-3000:]
+    assert returncode == EXIT_TARGET_UNUSABLE, output[-3000:]
     assert "Traceback" not in output and len(output.splitlines()) < 40, output
     stopped = [line for line in output.splitlines() if "stopped answering" in line]
     assert stopped and stopped[-1].startswith("! Interrupted: conformance: "), output
@@ -127,37 +126,27 @@ def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line():
     cleanup = [line for line in output.splitlines() if line.startswith("conformance: cleanup:")]
     assert cleanup and "the target is not answering; left" in cleanup[0], output
     # The run folder says the run was cut short, why, and how far it got.
-    [results] = Path(reports).glob("*/results.json")
+    [results] = reports.glob("*/results.json")
     completion = json.loads(results.read_text(encoding="utf-8"))["run"]["completion"]
     assert (completion["completed"], completion["stopped"]) == (False, "target-stopped-answering")
     assert 0 < completion["tests_run"] < completion["tests_collected"], completion
-
-
-# A plugin that kills the target as a test's call starts: after its fixtures reached it.
-KILL_THE_TARGET_AT_CALL = """
-import os, signal
-
-def pytest_runtest_call(item):
-    os.kill(int(os.environ["TARGET_PID"]), signal.SIGKILL)
-"""
 
 
 def test_a_target_gone_under_a_tests_own_request_is_an_outage_too(tmp_path):
     """With the control API, the 429 rule registers a client itself, beside the guest session:
     a target that died under that request ends the run as an outage (one line, exit 6), not
     with the connection error's traceback."""
-    (tmp_path / "kill_the_target_at_call.py").write_text(KILL_THE_TARGET_AT_CALL)
     with emulator_process() as server:
+        # Forked from a warm Python (the same run; `--assert=plain`, as the imports it shares
+        # were not rewritten).
         run = run_suite(
             "conformance/test_auth_and_errors.py::test_429_carries_retry_after",
-            *("-q", "-p", "no:cacheprovider", "-p", "kill_the_target_at_call"),
+            *("-q", "-p", "no:cacheprovider", "--assert=plain"),
+            *("-p", "tests.conformance_client.kill_the_target_at_call"),
             *("--target", server.base_url, "--rate-limit", "off"),
             report_dir=tmp_path / "reports",
-            env={
-                **CLIENT_CREDENTIALS,
-                "TARGET_PID": str(server.process.pid),
-                "PYTHONPATH": str(tmp_path),
-            },
+            env={**CLIENT_CREDENTIALS, "TARGET_PID": str(server.process.pid)},
+            warm=True,
         )
     assert run.process.returncode == EXIT_TARGET_UNUSABLE, run.output[-3000:]
     assert "Traceback" not in run.output and "ConnectionError" not in run.output, run.output
@@ -189,10 +178,9 @@ def test_a_request_the_client_cannot_even_build_does_not_count_against_the_targe
 
 def test_a_connection_dropped_by_a_server_that_is_gone_opens_the_breaker_at_once():
     """The request was in flight when the server died: no need to fail two more tests."""
-    server = emulator_process("--transition-delay", "0")
-    session = session_for(server.base_url)
-    assert session.get(f"{server.base_url}/v3/campaigns").status_code == 200
-    server.stop()
+    with served_in_thread("--transition-delay", "0") as base_url:  # stopped after the block
+        session = session_for(base_url)
+        assert session.get(f"{base_url}/v3/campaigns").status_code == 200
     error = requests.ConnectionError("('Connection aborted.', RemoteDisconnected())")
     with pytest.raises(TargetStoppedAnswering, match="connection dropped, then connections"):
-        session.breaker.confirm(server.base_url, error)
+        session.breaker.confirm(base_url, error)
