@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,9 @@ def bad_files(tmp_path: Path, runs) -> dict[str, tuple[Path, str]]:
     "command", [("-m", "reports", "profile"), ("-m", "emulator", "--port", "0", "--like")]
 )
 def test_bad_input_is_one_line_and_a_non_zero_exit(command, bad_files):
-    for path, words in bad_files.values():
-        result = _run(*command, str(path))
+    with ThreadPoolExecutor(max_workers=len(bad_files)) as pool:  # a process each, side by side
+        results = list(pool.map(lambda case: _run(*command, str(case[0])), bad_files.values()))
+    for (path, words), result in zip(bad_files.values(), results, strict=True):
         assert result.returncode != 0, path
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
         assert words in result.stderr and str(path.name) in result.stderr
