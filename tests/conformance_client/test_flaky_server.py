@@ -3,17 +3,13 @@ never as a hypothesis Flaky traceback."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import requests
 
 from conformance.plugins.flaky_server import Answer, inconsistent_answers
-from tests.harness import emulator_process
+from tests.harness import CLIENT_CREDENTIALS, run_suite, served_in_thread
 
 pytest_plugins = ["pytester"]
 REPO = Path(__file__).resolve().parents[2]
@@ -25,49 +21,36 @@ HYPOTHESIS_INTERNALS = (
 )
 
 
-def run_state_machines(base_url: str) -> str:
-    reports = tempfile.mkdtemp(prefix="cc-flaky-")
+def run_state_machines(base_url: str, report_dir: Path) -> str:
+    """The three state machines against `base_url`, forked from a warm Python (the same run;
+    `--assert=plain`, as the imports it shares were not rewritten): their output."""
     machines = [
         "conformance/test_campaign_lifecycle.py::test_campaign_lifecycle",
         "conformance/test_template_lifecycle.py::test_template_lifecycle",
         "conformance/test_openapi_conformance.py::test_stateful_links",
     ]
-    options = ["--target", base_url, "--profile", "ci", "--rate-limit", "off", "--report-dir"]
-    credentials = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            *machines,
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            *options,
-            reports,
-        ],
-        cwd=REPO,
-        env={**os.environ, **credentials},
-        capture_output=True,
-        text=True,
+    options = ["--target", base_url, "--profile", "ci", "--rate-limit", "off"]
+    run = run_suite(
+        *machines,
+        *("-q", "-p", "no:cacheprovider", "--assert=plain", *options),
+        report_dir=report_dir,
+        env=CLIENT_CREDENTIALS,
         timeout=300,
+        warm=True,
     )
-    return result.stdout + result.stderr
+    return run.output
 
 
-def test_an_emulator_failing_one_request_in_five_is_reported_as_inconsistent():
-    server = emulator_process("--transition-delay", "0.05")
-    try:
-        faults = f"{server.base_url}/emulator/tenants/default/faults"
+def test_an_emulator_failing_one_request_in_five_is_reported_as_inconsistent(tmp_path):
+    with served_in_thread("--transition-delay", "0.05") as base_url:
+        faults = f"{base_url}/emulator/tenants/default/faults"
         requests.put(faults, json={"errorRate": 0.2, "errorStatus": 500}, timeout=10)
         # Whether a replay differs is up to chance; a few runs make it certain in practice.
         outputs = []
-        for _ in range(4):
-            outputs.append(run_state_machines(server.base_url))
+        for attempt in range(4):
+            outputs.append(run_state_machines(base_url, tmp_path / f"reports-{attempt}"))
             if "the server answered inconsistently" in outputs[-1]:
                 break
-    finally:
-        server.stop()
     for output in outputs:
         for internal in HYPOTHESIS_INTERNALS:
             assert internal not in output, output[-4000:]
