@@ -4,56 +4,40 @@ configuration restores it, to the value the tenant had."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import requests
 
 from emulator.control_client import ControlClient, fetch_token
-from emulator.process import start_emulator
+from tests.harness import CLIENT_CREDENTIALS, run_suite, served_in_thread
 
-REPO = Path(__file__).resolve().parents[2]
-CREDENTIALS = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "conformance-secret"}
 TESTS = (
     "conformance/test_auth_and_errors.py",
     "conformance/test_template_lifecycle.py::test_reports_configuration_round_trips",
 )
 
 
-def test_workers_share_the_run_and_the_tenant_setting_is_restored_once():
-    with start_emulator("--transition-delay", "0.05", cwd=REPO) as server:
-        base = server.base_url
-        token = fetch_token(base, *CREDENTIALS.values()).access_token
+def test_workers_share_the_run_and_the_tenant_setting_is_restored_once(tmp_path):
+    with served_in_thread("--transition-delay", "0.05") as base:
+        token = fetch_token(base, *CLIENT_CREDENTIALS.values()).access_token
         prior = {"identityAttributeColumns": ["department"]}
         config = f"{base}/v3/campaigns/reports-configuration"
         bearer = {"Authorization": f"Bearer {token}"}
         requests.put(config, json=prior, headers=bearer, timeout=10).raise_for_status()
-        reports = tempfile.mkdtemp(prefix="cc-workers-")
-        options = ("-q", "-p", "no:cacheprovider", "-n", "2", "--rate-limit", "off")
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                *TESTS,
-                *options,
-                "--target",
-                base,
-                "--report-dir",
-                reports,
-            ],
-            cwd=REPO,
-            env={**os.environ, **CREDENTIALS},
-            capture_output=True,
-            text=True,
+        # The run's controller is forked from a warm Python (the same run; `--assert=plain`, as
+        # the imports it shares were not rewritten); its two workers are processes of their own.
+        options = ("-q", "-p", "no:cacheprovider", "--assert=plain", "-n", "2")
+        run = run_suite(
+            *TESTS,
+            *options,
+            *("--rate-limit", "off", "--target", base),
+            report_dir=tmp_path / "reports",
+            env=CLIENT_CREDENTIALS,
             timeout=300,
+            warm=True,
         )
-        output = run.stdout + run.stderr
-        assert run.returncode == 0, output[-3000:]
+        output = run.output
+        assert run.process.returncode == 0, output[-3000:]
         runs = set(re.findall(r"\(run (\S+), profile", output))
         assert len(runs) == 1, output[-3000:]
         cleanups = [line for line in output.splitlines() if line.startswith("conformance: cleanup")]
