@@ -43,11 +43,17 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.loadgroup = config.workerinput.get("loadgroup", False)
     elif config.getoption("dist", "no") == "load":
         config.option.dist = "loadgroup"
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+        # The workers fork their emulators and suite runs from one warm Python, started here:
+        # its imports are made once for the session, while the workers start.
+        from tests import warm_python
+
+        warm_python.share_with_workers()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    # The warm Pythons the harness forks processes from end with the session, not at exit:
-    # an xdist worker may leave without running atexit, and their CPU time is the session's.
+    # The warm Python the harness forks processes from ends with the session, not at exit:
+    # an xdist worker may leave without running atexit, and its CPU time is the session's.
     warm_python = sys.modules.get("tests.warm_python")
     if warm_python is not None:
         warm_python.stop_servers()

@@ -25,9 +25,12 @@ import os
 import queue
 import runpy
 import select
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -124,46 +127,88 @@ def _try_import(name: str) -> None:
         importlib.import_module(name)
 
 
-def _serve() -> None:
-    """Fork a child for each request line; say `started PID`, then `ended PID CODE` once it
-    ended. Children run side by side (an emulator, and the suite run against it). At the end of
-    stdin, children still running are ended and the server leaves once all are reaped."""
-    sys.path.pop(0)  # this script's folder: a child puts its own first, as python would
-    _preload()
-    replies = os.fdopen(os.dup(1), "w", buffering=1)
-    running: dict[int, int] = {}  # pidfd -> pid
-    pending = b""
-    reading = True
-    while reading or running:
-        watched = [*running, 0] if reading else list(running)
-        ready, _, _ = select.select(watched, [], [])
-        for fd in ready:
-            if fd == 0:
-                chunk = os.read(0, 65536)
-                reading = bool(chunk)
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    pid = os.fork()
-                    if pid == 0:
-                        for inherited in (replies.fileno(), *running):
-                            os.close(inherited)
-                        _child(json.loads(line))  # never returns
-                    # Its own process group before any signal can be sent to it (the child
-                    # sets it too): a signal for the child reaches its children, not the server.
-                    with contextlib.suppress(OSError):  # unless it already left
-                        os.setpgid(pid, pid)
-                    running[os.pidfd_open(pid)] = pid
-                    replies.write(f"started {pid}\n")
-                if not reading:  # the client is gone: nobody will stop what still runs
-                    for pid in running.values():
-                        with contextlib.suppress(ProcessLookupError):
-                            os.killpg(pid, signal.SIGKILL)
-            else:
-                pid = running.pop(fd)
+class _Server:
+    """`python tests/warm_python.py SOCKET`: a child forked for each request line a client sends
+    on SOCKET, answered `started PID` at once and `ended PID CODE` once the child ended.
+    Children run side by side (an emulator, and the suite run against it), for one client or
+    several (the workers of one pytest-xdist session); the imports are made as it starts.
+    Stdin is the owner's: at its end no client is taken any more, and the server leaves once
+    its clients left and their children were reaped (a client that leaves takes its children
+    with it)."""
+
+    def __init__(self, path: str) -> None:
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(path)
+        self.listener.listen()
+        self.clients: dict[int, socket.socket] = {}  # fd -> connection
+        self.unread: dict[int, bytes] = {}  # fd -> a request line's beginning
+        self.running: dict[int, tuple[int, socket.socket]] = {}  # pidfd -> (pid, its client)
+        self.owned = True
+
+    def serve(self) -> None:
+        print("ready", flush=True)  # clients may connect: their requests wait for the imports
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # the owner reads no further
+        _preload()
+        while self.owned or self.clients or self.running:
+            watched = [*self.clients, *self.running]
+            if self.owned:
+                watched += [0, self.listener.fileno()]
+            for fd in select.select(watched, [], [])[0]:
+                if fd == 0:
+                    self._hear_the_owner()
+                elif fd == self.listener.fileno():
+                    client, _ = self.listener.accept()
+                    self.clients[client.fileno()], self.unread[client.fileno()] = client, b""
+                elif fd in self.clients:
+                    self._read(fd)
+                else:
+                    self._reap(fd)
+
+    def _hear_the_owner(self) -> None:
+        if not os.read(0, 4096):
+            self.owned = False
+            self.listener.close()
+
+    def _read(self, fd: int) -> None:
+        client = self.clients[fd]
+        chunk = client.recv(65536)
+        if not chunk:  # the client left: nobody will stop what it still runs
+            for pid, owner in self.running.values():
+                if owner is client:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+            del self.clients[fd], self.unread[fd]
+            client.close()
+            return
+        *lines, self.unread[fd] = (self.unread[fd] + chunk).split(b"\n")
+        for line in lines:
+            self._fork(json.loads(line), client)
+
+    def _fork(self, request: dict, client: socket.socket) -> None:
+        pid = os.fork()
+        if pid == 0:
+            self.listener.close()
+            for fd in [*self.clients, *self.running]:
                 os.close(fd)
-                _, status = os.waitpid(pid, 0)
-                replies.write(f"ended {pid} {os.waitstatus_to_exitcode(status)}\n")
+            _child(request)  # never returns
+        # Its own process group before any signal can be sent to it (the child sets it too):
+        # a signal for the child reaches its children, not the server.
+        with contextlib.suppress(OSError):  # unless it already left
+            os.setpgid(pid, pid)
+        self.running[os.pidfd_open(pid)] = (pid, client)
+        _tell(client, f"started {pid}")
+
+    def _reap(self, fd: int) -> None:
+        pid, client = self.running.pop(fd)
+        os.close(fd)
+        _, status = os.waitpid(pid, 0)
+        if client.fileno() != -1:  # still connected
+            _tell(client, f"ended {pid} {os.waitstatus_to_exitcode(status)}")
+
+
+def _tell(client: socket.socket, line: str) -> None:
+    with contextlib.suppress(OSError):  # a client that left hears nothing
+        client.sendall(f"{line}\n".encode())
 
 
 def _child(request: dict) -> None:
@@ -239,32 +284,26 @@ class WarmProcess:
         self._signal(signal.SIGKILL)
 
 
-class _Server:
-    """The warm Python of this process, and a thread reading its replies."""
+class _Connection:
+    """This process's connection to a warm server, and a thread reading its replies."""
 
-    def __init__(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-        self.process = subprocess.Popen(
-            [sys.executable, __file__],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+    def __init__(self, path: str) -> None:
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.socket.connect(path)
         self.started: queue.SimpleQueue[WarmProcess | None] = queue.SimpleQueue()
         self.children: dict[int, WarmProcess] = {}
         threading.Thread(target=self._read_replies, daemon=True).start()
 
     def start(self, request: dict) -> WarmProcess:
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
+        with contextlib.suppress(OSError):  # a server gone says so below
+            self.socket.sendall((json.dumps(request) + "\n").encode())
         child = self.started.get()
         if child is None:
             raise RuntimeError("the warm Python server ended")
         return child
 
     def _read_replies(self) -> None:
-        for line in self.process.stdout:
+        for line in self.socket.makefile("r", encoding="utf-8"):
             word, pid, *code = line.split()
             if word == "started":  # registered here: its `ended` may be the next line
                 child = self.children[int(pid)] = WarmProcess(int(pid))
@@ -277,27 +316,81 @@ class _Server:
         for child in self.children.values():
             child._ended.set()
 
+    def close(self) -> None:
+        self.socket.shutdown(socket.SHUT_RDWR)
+        self.socket.close()
+
+
+class _OwnServer:
+    """A warm server this process started and owns, listening on a socket in a folder of its
+    own."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="warm-python-"))
+        self.path = str(self.folder / "socket")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, self.path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the warm Python server did not start")
+
     def stop(self) -> None:
-        """End of stdin ends the server; waiting for it counts its CPU time in this
-        process's."""
+        """End of stdin ends the server once its clients left; waiting for it counts its CPU
+        time in this process's."""
         self.process.stdin.close()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-_server: _Server | None = None
+# The socket of a server shared by this process's children (pytest-xdist workers).
+SHARED = "WARM_PYTHON_SOCKET"
+_owned: _OwnServer | None = None
+_connection: _Connection | None = None
 _lock = threading.Lock()
+
+
+def share_with_workers() -> None:
+    """Start a warm server that the processes this one starts from now on (pytest-xdist
+    workers) use instead of each starting its own: its imports are made once, while they
+    start."""
+    global _owned
+    with _lock:
+        if _owned is None:
+            _owned = _OwnServer()
+            os.environ[SHARED] = _owned.path
 
 
 @atexit.register
 def stop_servers() -> None:
-    global _server
+    global _owned, _connection
     with _lock:
-        server, _server = _server, None
-    if server is not None:
-        server.stop()
+        connection, _connection = _connection, None
+        owned, _owned = _owned, None
+    if connection is not None:
+        connection.close()
+    if owned is not None:
+        if os.environ.get(SHARED) == owned.path:
+            del os.environ[SHARED]
+        owned.stop()
+
+
+def _connect() -> _Connection:
+    global _owned
+    shared = os.environ.get(SHARED)
+    if shared and Path(shared).exists():
+        with contextlib.suppress(OSError):  # gone: this process starts its own
+            return _Connection(shared)
+    if _owned is None:
+        _owned = _OwnServer()
+    return _Connection(_owned.path)
 
 
 def start(
@@ -310,7 +403,7 @@ def start(
 ) -> WarmProcess:
     """`python ARGV...` (ARGV: `-m MODULE ...` or `SCRIPT ...`) forked from the warm server,
     its output appended to the files `stdout` and `stderr`."""
-    global _server
+    global _connection
     request = {
         "argv": list(argv),
         "cwd": str(cwd),
@@ -319,9 +412,9 @@ def start(
         "stderr": str(stderr),
     }
     with _lock:  # one request at a time: its `started` reply is the next one
-        if _server is None:
-            _server = _Server()
-        return _server.start(request)
+        if _connection is None:
+            _connection = _connect()
+        return _connection.start(request)
 
 
 def wait_for_line(process: WarmProcess, path: Path, prefix: str, timeout: float = 60) -> str:
@@ -340,4 +433,5 @@ def wait_for_line(process: WarmProcess, path: Path, prefix: str, timeout: float 
 
 
 if __name__ == "__main__":
-    _serve()
+    sys.path.pop(0)  # this script's folder: a child puts its own first, as python would
+    _Server(sys.argv[1]).serve()
