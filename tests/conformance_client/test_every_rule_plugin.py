@@ -3,12 +3,9 @@ a state machine's `drawn=True` rules are exempt (conformance/plugins/every_rule.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+pytest_plugins = ["pytester"]
 
 CONFTEST = """
 import pytest
@@ -52,21 +49,14 @@ def test_skipped_on_this_target():
 """
 
 
-def test_a_promised_rule_never_exercised_fails_the_test_naming_it(tmp_path: Path) -> None:
-    (tmp_path / "conftest.py").write_text(CONFTEST)
-    (tmp_path / "test_promises.py").write_text(TESTS)
-    environment = {**os.environ, "PYTHONPATH": str(REPO)}
-    environment = {k: v for k, v in environment.items() if not k.startswith("PYTEST_")}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", str(tmp_path)],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 1, output
+def test_a_promised_rule_never_exercised_fails_the_test_naming_it(pytester: pytest.Pytester):
+    # A session of its own in this process (pytester in-process): the plugin as a conftest
+    # names it, without a Python start.
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_promises=TESTS)
+    result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider", "-rf")
+    output = result.stdout.str() + result.stderr.str()
+    assert result.ret == 1, output
     assert "1 failed, 2 passed, 1 skipped" in output, output
     assert "FAILED test_promises.py::test_forgets_sorters" in output, output
     assert "[sorters]" in output and "not exercised" in output, output

@@ -21,16 +21,15 @@ from conformance.client.throttle import Throttle
 from conformance.client.tokens import HeldToken
 from emulator.control_client import ControlClient
 from tests.conformance_client.loopback_servers import answering, oauth_token
-from tests.harness import emulator_process
+from tests.harness import served_in_thread
 
 SECRET = "conformance-secret"
 
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    server = emulator_process("--transition-delay", "0")
-    yield server.base_url
-    server.stop()
+    with served_in_thread("--transition-delay", "0") as url:
+        yield url
 
 
 def session_for(base_url: str, client_id: str = "conformance", secret: str = SECRET, **options):

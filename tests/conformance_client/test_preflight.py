@@ -27,7 +27,7 @@ from tests.conformance_client.loopback_servers import (
     silent,
 )
 from tests.harness import CLIENT_CREDENTIALS as CREDENTIALS
-from tests.harness import REPO, served_in_thread, suite_environment
+from tests.harness import REPO, run_warm, served_in_thread
 
 BOUND_SECONDS = 15
 
@@ -63,19 +63,20 @@ def emulator() -> Iterator[str]:
         yield base_url
 
 
-def test_the_suite_ends_before_collecting_with_one_line_and_exit_6(emulator):
+def test_the_suite_ends_before_collecting_with_one_line_and_exit_6(emulator, tmp_path):
     """The whole suite as a process: the preflight's line is all it prints, and no secret."""
     wrong = {"SAIL_CLIENT_ID": "conformance", "SAIL_CLIENT_SECRET": "not-the-secret"}
-    env = {k: v for k, v in suite_environment().items() if not k.startswith("SAIL_")}
-    command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider"]
-    run = subprocess.run(
-        [*command, f"--target={emulator}", "--report-dir", str(REPO / "reports" / "out")],
-        cwd=REPO,
-        env={**env, **wrong},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    with pytest.MonkeyPatch.context() as patch:  # no SAIL_* of this process's reaches it
+        for name in [name for name in os.environ if name.startswith("SAIL_")]:
+            patch.delenv(name)
+        # Forked from a warm Python (the same run; `--assert=plain`, as the imports it shares
+        # were not rewritten).
+        command = ["-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--assert=plain"]
+        run = run_warm(
+            [*command, f"--target={emulator}", "--report-dir", str(tmp_path)],
+            env=wrong,
+            timeout=120,
+        )
     output = run.stdout + run.stderr
     assert run.returncode == EXIT_TARGET_UNUSABLE, output[-3000:]
     lines = [line for line in output.splitlines() if line.strip()]

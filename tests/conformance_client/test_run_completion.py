@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import pytest
@@ -14,7 +12,7 @@ from conformance.targets.preflight import EXIT_TARGET_UNUSABLE
 from reports.model import TestOutcome
 from reports.results_json import load_results
 from tests.conformance_client.loopback_servers import closed_port
-from tests.harness import REPO, suite_environment
+from tests.harness import run_suite
 
 
 def session(collected: int = 3, exitstatus: int = 0, shouldfail=False, shouldstop=False):
@@ -70,17 +68,18 @@ def test_a_test_that_could_not_be_collected_leaves_the_run_incomplete() -> None:
 def test_a_target_the_preflight_refused_leaves_a_run_folder_saying_so(tmp_path) -> None:
     """Nothing ran, and the run folder says why: a diff or a profile of it refuses it."""
     target = f"--target=http://127.0.0.1:{closed_port()}"
-    suite = (sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider")
-    run = subprocess.run(
-        [*suite, target, "--report-dir", str(tmp_path)],
-        cwd=REPO,
-        env=suite_environment({"SAIL_CLIENT_ID": "someone", "SAIL_CLIENT_SECRET": "s3cret"}),
-        capture_output=True,
-        text=True,
+    # Forked from a warm Python (the same run; `--assert=plain`, as the imports it shares were
+    # not rewritten).
+    run = run_suite(
+        "conformance",
+        *("-q", "-p", "no:cacheprovider", "--assert=plain", target),
+        report_dir=tmp_path / "reports",
+        env={"SAIL_CLIENT_ID": "someone", "SAIL_CLIENT_SECRET": "s3cret"},
         timeout=120,
+        warm=True,
     )
-    assert run.returncode == EXIT_TARGET_UNUSABLE, run.stdout + run.stderr
-    [results] = tmp_path.glob("*/results.json")
+    assert run.process.returncode == EXIT_TARGET_UNUSABLE, run.output
+    results = run.results
     completion = load_results(results).metadata.completion
     assert (completion.completed, completion.stopped, completion.tests_run) == (
         False,
