@@ -3,14 +3,17 @@
 A suite or emulator process spends most of a short run importing: pytest and its plugins,
 schemathesis, hypothesis, starlette, and the project itself (the suite's plugins and test
 modules, the emulator); the detection-power self-test starts some ninety of them (an emulator
-and a suite per case). `python tests/warm_python.py` imports those once, then for each request
-on its stdin (one JSON line: argv, cwd, environment, output files) forks a child that runs the
-program as `python ARGV...` would (`-m MODULE` or a script path), and answers `started PID` at
-once and `ended PID CODE` when the child ended. The child is a process of its own, with its own
-arguments, folder, environment and output: only the imports are shared, copy-on-write.
+and a suite per case). `python tests/warm_python.py SOCKET` imports those once, then for each
+request a client sends on SOCKET (one JSON line: argv, cwd, environment, output files) forks a
+child that runs the program as `python ARGV...` would (`-m MODULE` or a script path), and
+answers `started PID` at once and `ended PID CODE` when the child ended. The child is a process
+of its own, with its own arguments, folder, environment and output: only the imports are
+shared, copy-on-write.
 
-`start(...)` returns a `WarmProcess` (its pid, `wait()`, `terminate()`). One server per process
-forks every child; children run side by side (an emulator, and the suite run against it).
+`start(...)` returns a `WarmProcess` (its pid, `wait()`, `terminate()`). A process starts one
+server and forks every child from it, side by side (an emulator, and the suite run against
+it); the workers of a pytest-xdist session share the one their controller started
+(`share_with_workers`).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ PRELOAD = (
     "jsonschema",
     "starlette.applications",
     "uvicorn",
+    # what uvicorn imports as an emulator starts serving: its protocols, lifespan and loop
     "uvicorn.protocols.http.auto",
     "uvicorn.protocols.websockets.auto",
     "uvicorn.lifespan.on",
@@ -78,6 +82,28 @@ SCRIPT_MODULES = {"conformance_selftest": ("mutation_registry",)}
 
 # --- the server: `python tests/warm_python.py` ------------------------------------------------
 def _preload() -> None:
+    # The project as the children run it: from the checkout (their folder, first on their
+    # path), never an installed copy (tox installs a wheel), whose modules pytest would refuse
+    # for the checkout's files. Not left on the path: a child puts its own first.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    try:
+        _import_all()
+    finally:
+        sys.path.pop(0)
+    # What every child would do first, done once here: inspect's map of source files to modules
+    # (a failure's traceback looks its frames' modules up; the first look-up walks every
+    # module loaded), hypothesis' constants from the source of the project's modules (read at
+    # its first draw; a child reads only modules it imports itself), and a collection that
+    # would find all of the above alive (frozen: no child's gc.collect walks them again, nor
+    # writes to their pages).
+    inspect.getmodule(_preload.__code__)
+    with contextlib.suppress(Exception):  # private names: gone, it is each child's work again
+        _read_hypothesis_constants()
+    gc.collect()
+    gc.freeze()
+
+
+def _import_all() -> None:
     from importlib.metadata import entry_points
 
     names = [*PRELOAD, *(point.module for point in entry_points(group="pytest11"))]
@@ -94,17 +120,6 @@ def _preload() -> None:
         for name in modules:
             _try_import(name)
         sys.path.pop(0)
-    # What every child would do first, done once here: inspect's map of source files to modules
-    # (a failure's traceback looks its frames' modules up; the first look-up walks every
-    # module loaded), hypothesis' constants from the source of the project's modules (read at
-    # its first draw; a child reads only modules it imports itself), and a collection that
-    # would find all of the above alive (frozen: no child's gc.collect walks them again, nor
-    # writes to their pages).
-    inspect.getmodule(_preload.__code__)
-    with contextlib.suppress(Exception):  # private names: gone, it is each child's work again
-        _read_hypothesis_constants()
-    gc.collect()
-    gc.freeze()
 
 
 def _read_hypothesis_constants() -> None:
