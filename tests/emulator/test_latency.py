@@ -10,7 +10,7 @@ import time
 import requests
 
 from emulator.control_client import ControlClient, fetch_token
-from tests.harness import emulator_process
+from tests.harness import served_in_thread
 
 LATENCY_MS = 150
 
@@ -23,8 +23,7 @@ def timed_get(url: str, headers: dict[str, str]) -> tuple[int, float]:
 
 def test_every_answer_of_every_tenant_takes_the_latency_429s_included():
     args = ("--latency-ms", str(LATENCY_MS), "--rate-limit", "2/30s", "--transition-delay", "0")
-    with emulator_process(*args) as server:
-        base = server.base_url
+    with served_in_thread(*args) as base:
         token = fetch_token(base, "conformance", "conformance-secret").access_token
         bearer = {"Authorization": f"Bearer {token}"}
         answers = [timed_get(f"{base}/v3/campaigns", bearer) for _ in range(3)]
