@@ -14,8 +14,12 @@ import requests
 
 from emulator.control_client import ControlClient, fetch_token
 from emulator.process import READY, start_emulator
+from tests.harness import served_warm
 
 
+# A process of its own, started and stopped as a user does, for the tests of starting,
+# stopping and restarting; the tests of what the server does fork it from a warm Python instead
+# (tests/harness.py `served_warm`: the same command line, the imports paid once).
 @contextmanager
 def running_emulator(*args: str) -> Iterator[str]:
     server = start_emulator(*args)
@@ -93,8 +97,9 @@ def test_state_survives_a_restart_with_db(tmp_path: Path):
         assert clock["offsetSeconds"] >= 3600
 
 
-def test_tenants_chosen_by_credentials_are_isolated():
-    with running_emulator("--client", "acme:pw:ORG_ADMIN:acme", "--transition-delay", "0") as base:
+def test_tenants_chosen_by_credentials_are_isolated(tmp_path: Path):
+    options = ("--client", "acme:pw:ORG_ADMIN:acme", "--transition-delay", "0")
+    with served_warm(*options, log=tmp_path / "emulator.log") as base:
         default, acme = token(base), token(base, "acme", "pw")
         requests.post(
             f"{base}/v3/campaigns",
@@ -133,8 +138,8 @@ def in_threads(work, workers: int) -> None:
         thread.join()
 
 
-def test_no_lost_update_under_concurrent_requests():
-    with running_emulator("--transition-delay", "0") as base:
+def test_no_lost_update_under_concurrent_requests(tmp_path: Path):
+    with served_warm("--transition-delay", "0", log=tmp_path / "emulator.log") as base:
         headers = token(base)
         template = create_template(base, headers, {"type": "MANAGER"})
         errors: list[int] = []
@@ -155,9 +160,9 @@ def test_no_lost_update_under_concurrent_requests():
         assert len({c["id"] for c in listed.json()}) == 200
 
 
-def test_concurrent_patches_of_one_template_all_apply():
+def test_concurrent_patches_of_one_template_all_apply(tmp_path: Path):
     """Each request appends to the same list: a lost update would drop an element."""
-    with running_emulator("--transition-delay", "0") as base:
+    with served_warm("--transition-delay", "0", log=tmp_path / "emulator.log") as base:
         headers = token(base)
         search = {"type": "IDENTITY", "identityIds": ["seed"]}
         template = create_template(base, headers, {"type": "SEARCH", "searchCampaignInfo": search})
