@@ -10,23 +10,22 @@ import xml.etree.ElementTree as ET
 from emulator.control_client import ControlClient
 from reports.results_json import load_results
 from tests.conformance_runs.recording_proxy import RecordingProxy
-from tests.harness import WHOLE_SUITE, emulator_process, run_suite
+from tests.harness import WHOLE_SUITE, run_suite, served_in_thread
 
 SECRET = "s3cr3t-never-printed-7f1c"
 TENANT = "faulty"
 
 
 def test_a_run_against_a_server_injecting_500s_counts_what_pytest_counts(tmp_path):
-    server = emulator_process(
-        "--client", f"reporter:{SECRET}:ORG_ADMIN:{TENANT}", "--transition-delay", "0"
-    )
-    proxy = RecordingProxy(server.base_url)
+    # The emulator is served by a thread here: the test is about the run's files.
+    client = f"reporter:{SECRET}:ORG_ADMIN:{TENANT}"
+    with served_in_thread("--client", client, "--transition-delay", "0") as emulator:
+        proxy = RecordingProxy(emulator)
 
-    def inject_faults() -> None:  # after the preflight, which would stop a failing target
-        ControlClient(server.base_url).tenant(TENANT).faults(error_rate=0.5, error_status=500)
+        def inject_faults() -> None:  # after the preflight, which would stop a failing target
+            ControlClient(emulator).tenant(TENANT).faults(error_rate=0.5, error_status=500)
 
-    proxy.on_first("GET", "/v3/campaigns?limit=1", inject_faults)
-    try:
+        proxy.on_first("GET", "/v3/campaigns?limit=1", inject_faults)
         with proxy.serving():
             run = run_suite(
                 *WHOLE_SUITE,
@@ -35,8 +34,6 @@ def test_a_run_against_a_server_injecting_500s_counts_what_pytest_counts(tmp_pat
                 report_dir=tmp_path,
                 env={"SAIL_CLIENT_ID": "reporter", "SAIL_CLIENT_SECRET": SECRET},
             )
-    finally:
-        server.stop()
     counts = run.pytest_counts()
     # Half the answers are 500s: tests fail, and fixtures that create objects error.
     assert counts["failed"] > 0 and counts["error"] > 0, run.output[-3000:]
