@@ -22,11 +22,16 @@ THEIR_CAMPAIGN = "the tenant's own campaign"
 PRIOR_CONFIGURATION = {"identityAttributeColumns": ["costCenter", "department"]}
 
 
-def start_tenant(rate_limit: str = TENANT_RATE_LIMIT) -> EmulatorProcess:
-    return emulator_process(
+def tenant_options(rate_limit: str = TENANT_RATE_LIMIT) -> tuple[str, ...]:
+    """The emulator's command line options for a tenant-like emulator."""
+    return (
         *("--no-control-api", "--client", LIMITED_CLIENT),
         *("--rate-limit", rate_limit, "--transition-delay", "0.05"),
     )
+
+
+def start_tenant(rate_limit: str = TENANT_RATE_LIMIT) -> EmulatorProcess:
+    return emulator_process(*tenant_options(rate_limit))
 
 
 def headers(base: str) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -15,17 +16,18 @@ from tests.conformance_runs.tenant_runs import (
     headers,
     holdings,
     names,
-    start_tenant,
+    tenant_options,
 )
-from tests.harness import GUEST_CREDENTIALS, REPO, suite_environment
+from tests.harness import GUEST_CREDENTIALS, REPO, served_in_thread, suite_environment
 
 ENV = suite_environment(GUEST_CREDENTIALS)
 
 
 @pytest.fixture
 def emulator() -> Iterator[str]:
-    with start_tenant() as server:
-        yield server.base_url
+    """A tenant-like emulator, served by a thread: the processes here are the command's."""
+    with served_in_thread(*tenant_options()) as base_url:
+        yield base_url
 
 
 def test_cleanup_command_sweeps_only_earlier_runs_objects(emulator):
@@ -55,13 +57,15 @@ def test_cleanup_command_sweeps_only_earlier_runs_objects(emulator):
 
 def test_cleanup_command_errors_are_one_line(emulator):
     no_creds = {k: v for k, v in ENV.items() if not k.startswith("SAIL_")}
-    for args, env in (
+    cases = (
         (["--target", emulator], no_creds),
         (["--target", "ftp://x"], ENV),
         (["--target", emulator, "--prefix", "prod-"], ENV),
         ([], ENV),
-    ):
-        result = subprocess.run(
+    )
+
+    def cleanup(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+        return subprocess.run(
             [sys.executable, "-m", "conformance", "cleanup", *args],
             env=env,
             cwd=REPO,
@@ -69,5 +73,9 @@ def test_cleanup_command_errors_are_one_line(emulator):
             text=True,
             timeout=60,
         )
+
+    with ThreadPoolExecutor(max_workers=len(cases)) as pool:  # a process each, side by side
+        results = list(pool.map(lambda case: cleanup(*case), cases))
+    for (args, _), result in zip(cases, results, strict=True):
         assert result.returncode == 2, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
