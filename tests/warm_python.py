@@ -186,7 +186,10 @@ class _Server:
 
     def _read(self, fd: int) -> None:
         client = self.clients[fd]
-        chunk = client.recv(65536)
+        try:
+            chunk = client.recv(65536)
+        except OSError:  # reset: as good as gone
+            chunk = b""
         if not chunk:  # the client left: nobody will stop what it still runs
             for pid, owner in self.running.values():
                 if owner is client:
