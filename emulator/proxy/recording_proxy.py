@@ -6,8 +6,9 @@ Every request goes to the upstream unchanged (method, path, query, headers, body
 verified, REQUESTS_CA_BUNDLE honoured) and its answer comes back unchanged. Each exchange is
 then judged both ways (emulator.proxy.traffic_judge) in a process of its own that runs when a core
 is free, so the forwarding never waits for it (emulator.proxy.upstream: an aiohttp session
-with keep-alive connections). With a COMMAND it runs it with SAIL_BASE_URL pointing at the proxy
-(the caller's SAIL_CLIENT_ID and SAIL_CLIENT_SECRET pass through) and stops when it ends;
+with keep-alive connections), and at normal priority once the forwarding ended. With a
+COMMAND it runs it with SAIL_BASE_URL pointing at the proxy (the caller's SAIL_CLIENT_ID and
+SAIL_CLIENT_SECRET pass through) and stops when it ends;
 without one it serves until interrupted. Then it prints each distinct finding once with its
 count, writes the run folder (results.json, report.html, junit.xml, traffic.har:
 emulator.proxy.observation) and exits as the serve gate does: 1 on a violation (with
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import marshal
 import multiprocessing
 import os
@@ -178,28 +180,44 @@ class Batches:
 
 
 def _yield_to_forwarding() -> None:
-    """Judging runs when a core is idle: under load it lags behind and catches up after,
-    the forwarding never waits for it (SCHED_IDLE where Linux offers it, else nice 19)."""
+    """The calling thread judges when a core is idle: under load it lags behind, the
+    forwarding never waits for it (SCHED_IDLE where Linux offers it, else nice 19; on Linux
+    both are the calling thread's, not the process's)."""
     try:
         os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     except (AttributeError, OSError):
         os.nice(19)
 
 
+def _back_to_normal(thread_id: int) -> None:
+    """The forwarding ended, so there is nothing left to yield to: the judging thread catches
+    up at normal priority, where the system lets a process raise it back (root, or an
+    RLIMIT_NICE that allows it); elsewhere it goes on when a core is idle."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(thread_id, os.SCHED_OTHER, os.sched_param(0))
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, thread_id, 0)
+
+
 def _judge_and_write(exchanges, results, args: argparse.Namespace) -> None:
-    _yield_to_forwarding()
     # Drained at once into this process: a backlog held on the forwarding's side would cost
-    # it (its pipe writer and garbage collector would walk it).
+    # it (its pipe writer and garbage collector would walk it). The draining thread keeps
+    # normal priority (it only moves bytes), so it sees the end as it comes.
     backlog: queue.SimpleQueue = queue.SimpleQueue()
+    judging, yielded = threading.get_native_id(), threading.Event()
 
     def drain() -> None:
         while True:
             batch = exchanges.get()
             backlog.put(batch)
             if not isinstance(batch, bytes):
+                yielded.wait()
+                _back_to_normal(judging)
                 return
 
     threading.Thread(target=drain, daemon=True).start()
+    _yield_to_forwarding()  # this thread only: the draining thread keeps its priority
+    yielded.set()
     judge = TrafficJudge(strict=args.strict)
     while isinstance(batch := backlog.get(), bytes):
         for wire in marshal.loads(batch):
