@@ -50,6 +50,9 @@ class RecordingProxy:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The status line and headers go out before the body, in writes of their own: with
+            # Nagle's algorithm the body then waits for the client's delayed ACK, 40 ms.
+            disable_nagle_algorithm = True
 
             def _forward(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
