@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from reports.__main__ import main as reports_main
+from tests.conformance_runs.recording_proxy import RecordingProxy
 from tests.harness import GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, run_suite, served_in_thread
 from tests.upgrade_runs import UpgradeRuns
 
@@ -129,12 +130,15 @@ def test_injected_500s_are_one_line_each_named_first(tmp_path: Path, capsys) -> 
     # background work takes 0.05 s, not 0.2: the lifecycle tests' polls were half of a run.
     options = ("--client", LIMITED_CLIENT, "--transition-delay", "0.05")
     with served_in_thread(*options) as clean, served_in_thread(*options) as faulty:
-        _faults(faulty, 0.02)
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        # The faults start once the preflight was answered: a 500 to the preflight would end
+        # the run before it began (exit 6), one run in fifty.
+        proxy = RecordingProxy(faulty)
+        proxy.on_first("GET", "/v3/campaigns?limit=1", lambda: _faults(faulty, 0.02))
+        with proxy.serving(), ThreadPoolExecutor(max_workers=2) as pool:
             folders = list(
                 pool.map(
                     lambda url, name: suite(url, tmp_path / name),
-                    (clean, faulty),
+                    (clean, proxy.base_url),
                     ("clean", "faulty"),
                 )
             )
