@@ -335,7 +335,8 @@ class _Connection:
             child._ended.set()
 
     def close(self) -> None:
-        self.socket.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):  # the server may have left first
+            self.socket.shutdown(socket.SHUT_RDWR)
         self.socket.close()
 
 
