@@ -7,6 +7,7 @@ cached by their text, so a request pays a dictionary lookup, not a signature che
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 import time
 import uuid
@@ -62,14 +63,17 @@ class TokenService:
         expected = client.client_secret if client is not None else secrets.token_urlsafe(16)
         if not hmac.compare_digest(expected.encode(), client_secret.encode()) or client is None:
             raise AuthError("invalid_client")
-        now = int(time.time())
+        now = time.time()
         ttl = client.token_ttl_seconds or self.ttl_seconds
         claims = {
             "sub": client.client_id,
             "tenant": client.tenant,
             "authorities": sorted(client.authorities),
-            "iat": now,
-            "exp": now + ttl,
+            "iat": math.floor(now),
+            # The claims are whole seconds (RFC 7519 NumericDate); rounded up, the token lives
+            # at least the `expires_in` it is issued with. Rounded down, a 1-second token
+            # issued late in a second was expired before the client could use it.
+            "exp": math.ceil(now + ttl),
             "jti": uuid.uuid4().hex,
         }
         token = jwt.encode(claims, self._key, algorithm="HS256")

@@ -81,6 +81,22 @@ def wait_until_expired(token: str) -> None:
     time.sleep(max(0.0, expires_at - time.time()) + 0.02)
 
 
+def test_a_token_lives_at_least_its_expires_in_when_issued_late_in_a_second(monkeypatch):
+    """exp is whole seconds: issued at x.99 with a 1-second lifetime, it names x + 2, not x + 1
+    (which would have been 0.01 s away)."""
+    config = EmulatorConfig(token_ttl_seconds=1, transition_delay=0)
+    from starlette.testclient import TestClient
+
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.99)
+    with TestClient(create_app(config)) as client:
+        grant = _grant(client, "conformance", "conformance-secret")
+        assert grant.status_code == 200, grant.text
+        claims = jwt.decode(grant.json()["access_token"], options={"verify_signature": False})
+        assert claims["exp"] - 1_700_000_000.99 >= grant.json()["expires_in"] == 1
+        bearer = {"Authorization": f"Bearer {grant.json()['access_token']}"}
+        assert client.get("/v3/campaigns", headers=bearer).status_code == 200
+
+
 def _grant(http, client_id: str, secret: str):
     form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}
     return http.post("/oauth/token", data=form)
