@@ -217,9 +217,8 @@ MUTATIONS = [
         apply=_expired_tokens_accepted,
         caught_by=rule("401"),
         selection=("conformance/test_token_expiry.py::test_an_expired_token_is_refused",),
-        # Tokens that live 2 s: the test waits out the run's first one. With a tenant's
-        # 12-minute tokens it would be skipped, saying so. Not 1 s: the emulator's expiry is
-        # the issuing second plus the lifetime, so a 1 s token may live only a moment.
-        emulator_args=("--token-ttl", "2"),
+        # Tokens that live 1 s (at least: exp is rounded up): the test waits out the run's
+        # first one. With a tenant's 12-minute tokens it would be skipped, saying so.
+        emulator_args=("--token-ttl", "1"),
     ),
 ]
