@@ -123,11 +123,12 @@ async def _read_body(receive) -> bytes:
 class Judging:
     """A process of its own judges the exchanges and writes the run folder, so judging never
     holds the forwarding's interpreter lock (a thread would: each exchange would wait).
-    Forked before the forwarding opens anything (its socket, its server's thread): the judge
-    is imported already, where a spawned process would import it again."""
+    On Linux it is forked before the forwarding opens anything (its socket, its server's
+    thread): the judge is imported already, where a spawned process would import it again;
+    elsewhere (macOS: system libraries that a fork breaks) it is spawned."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        context = multiprocessing.get_context("fork")
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         self.queue = context.Queue()
         self._results = context.Queue()
         self._process = context.Process(
