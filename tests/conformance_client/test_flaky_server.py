@@ -12,7 +12,6 @@ from conformance.plugins.flaky_server import Answer, inconsistent_answers
 from tests.harness import CLIENT_CREDENTIALS, run_suite, served_in_thread
 
 pytest_plugins = ["pytester"]
-REPO = Path(__file__).resolve().parents[2]
 HYPOTHESIS_INTERNALS = (
     "FlakyStrategyDefinition",
     "FlakyFailure",
