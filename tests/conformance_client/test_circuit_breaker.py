@@ -96,21 +96,21 @@ def test_cleanup_after_an_outage_tries_once_and_says_what_is_left():
 
 def test_suite_run_against_a_server_killed_midway_ends_early_with_one_line(tmp_path):
     # The suite is forked from a warm Python (the same command line; `--assert=plain`, as the
-    # imports it shares were not rewritten) and its target served in a thread of this process:
-    # the server stops as a process told to stop does, and then refuses connections.
+    # imports it shares were not rewritten); its target is a process of its own, stopped midway.
     reports = tmp_path / "reports"
     command = ["-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider", "--assert=plain"]
     output_file = tmp_path / "suite.out"
-    with served_in_thread("--transition-delay", "0.05") as base_url:
+    with emulator_process("--transition-delay", "0.05") as server:
+        options = ["--target", server.base_url, "--rate-limit", "off", "--report-dir", str(reports)]
         run = warm_python.start(
-            [*command, "--target", base_url, "--rate-limit", "off", "--report-dir", str(reports)],
+            [*command, *options],
             cwd=REPO,
             env=suite_environment(CLIENT_CREDENTIALS),
             stdout=output_file,
             stderr=output_file,
         )
         try:
-            _wait_until_the_suite_created_something(base_url)
+            _wait_until_the_suite_created_something(server.base_url)
         except BaseException:
             run.kill()
             raise
