@@ -1,9 +1,9 @@
 """The README's upgrade walkthrough, its runs made once per test session.
 
 The README's own commands (`campaigns-conformance run --target TENANT --seed 42 --report-dir
-reports/out/before`, `.../after`, `.../tonight`) run against an emulator in tenant mode (no
-control API, a rate limit, the tenant profile) answering as the published API; the same
-command once more against one answering as the documented API is the "upgrade". The README's
+reports/out/before`, `.../after`, `.../tonight`) run against emulators in tenant mode (no
+control API, a rate limit, the tenant profile) answering as the published API, one each; the
+same command once more against one answering as the documented API is the "upgrade". The README's
 test (tests/readme) diffs the three runs of the unchanged tenant as its nightly walkthrough
 does; the upgrade verification (tests/reports) diffs them against the upgrade. Both read these
 runs (`upgrade_runs`, a session fixture of tests/conftest.py in one xdist group), so the
@@ -13,10 +13,11 @@ walkthrough's suite runs are made once.
 from __future__ import annotations
 
 import subprocess
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.harness import GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served, suite_environment
+from tests.harness import GUEST_CREDENTIALS, LIMITED_CLIENT, REPO, served_warm, suite_environment
 from tests.readme.readme_commands import readme_line
 
 TENANT = "https://acme.api.identitynow.com"
@@ -46,7 +47,7 @@ CHOSEN = f" -k '{SELECTION}' --rate-limit {RATE_LIMIT} -p no:cacheprovider --ass
 @dataclass
 class UpgradeRuns:
     root: Path  # what the README calls reports/out/
-    replace: dict[str, str]  # the README's placeholders -> what the runs used
+    replace: dict[str, dict[str, str]]  # per run, the README's placeholders -> what it used
     commands: dict[str, str]  # before, after, tonight, upgraded -> the shell line run
     exit_codes: dict[str, int]
     outputs: dict[str, str]
@@ -58,37 +59,34 @@ class UpgradeRuns:
 
 
 def make_upgrade_runs(root: Path) -> UpgradeRuns:
-    """Before and after side by side on the published tenant (as the README's two runs meet
-    the same machine load); then tonight's, alone on that tenant (two runs of one tenant at
-    once may move each other's clock), beside the upgraded tenant's."""
-    with (
-        served(*TENANT_MODE, "--answers", "published") as published,
-        served(*TENANT_MODE, "--answers", "documented") as documented,
-    ):
-        replace = {TENANT: published, "reports/out/": f"{root}/"}
-        upgraded = {"reports/out/before": f"{root}/upgraded", TENANT: documented}
-        commands = {
-            "before": readme_line(BEFORE, replace) + CHOSEN,
-            "after": readme_line(AFTER, replace) + CHOSEN,
-            "tonight": readme_line(TONIGHT, replace) + CHOSEN,
-            "upgraded": readme_line(BEFORE, upgraded) + CHOSEN,
+    """The four runs side by side, each against a tenant of its own: three answering as the
+    published API (before, after, tonight), one as the documented API (the upgrade). Runs of
+    one tenant at once would meet in what is tenant-wide: one run's reports configuration
+    read back by the other's round trip. The emulators are forked from a warm Python."""
+    answers = {"before": "published", "after": "published", "tonight": "published"}
+    answers["upgraded"] = "documented"
+    given = {"before": BEFORE, "after": AFTER, "tonight": TONIGHT, "upgraded": BEFORE}
+    with ExitStack() as stack:
+        folders = {name: {"reports/out/": f"{root}/"} for name in ("before", "after", "tonight")}
+        folders["upgraded"] = {"reports/out/before": f"{root}/upgraded"}
+        replace = {}
+        for name, answer in answers.items():
+            log = root.with_name(f"{root.name}-{name}.log")
+            tenant = stack.enter_context(served_warm(*TENANT_MODE, "--answers", answer, log=log))
+            replace[name] = {TENANT: tenant, **folders[name]}
+        commands = {name: readme_line(given[name], replace[name]) + CHOSEN for name in given}
+        runs = {
+            name: subprocess.Popen(
+                command,
+                shell=True,
+                cwd=REPO,
+                env=suite_environment(GUEST_CREDENTIALS),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for name, command in commands.items()
         }
-        exit_codes: dict[str, int] = {}
-        outputs: dict[str, str] = {}
-        for stage in (("before", "after"), ("tonight", "upgraded")):
-            runs = {
-                name: subprocess.Popen(
-                    commands[name],
-                    shell=True,
-                    cwd=REPO,
-                    env=suite_environment(GUEST_CREDENTIALS),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-                for name in stage
-            }
-            for name, process in runs.items():
-                outputs[name] = process.communicate(timeout=300)[0]
-                exit_codes[name] = process.returncode
+        outputs = {name: process.communicate(timeout=300)[0] for name, process in runs.items()}
+    exit_codes = {name: process.returncode for name, process in runs.items()}
     return UpgradeRuns(root, replace, commands, exit_codes, outputs)

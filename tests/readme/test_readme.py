@@ -308,9 +308,9 @@ def test_a_tenant_before_and_after_an_upgrade(upgrade_runs, tmp_path):
     are the walkthrough's (tests/upgrade_runs.py, shared with the upgrade verification):
     each made by this very README command, on a tenant-mode emulator."""
     given = {
-        "before": readme_line(BEFORE, upgrade_runs.replace),
-        "after": readme_line(AFTER, upgrade_runs.replace),
-        "tonight": readme_line(TONIGHT, upgrade_runs.replace),
+        "before": readme_line(BEFORE, upgrade_runs.replace["before"]),
+        "after": readme_line(AFTER, upgrade_runs.replace["after"]),
+        "tonight": readme_line(TONIGHT, upgrade_runs.replace["tonight"]),
     }
     for name, line in given.items():
         assert upgrade_runs.commands[name].startswith(line + " "), upgrade_runs.commands[name]
