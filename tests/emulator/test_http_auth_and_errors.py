@@ -75,8 +75,8 @@ def test_garbage_and_expired_tokens_are_401(http):
 
 
 def wait_until_expired(token: str) -> None:
-    """Until the instant the token's `exp` claim names has passed (the claim is whole seconds:
-    a 1-second token issued late in a second expires sooner than a second after)."""
+    """Until the instant the token's `exp` claim names has passed: the claim is whole seconds,
+    so a 1-second token lives up to two, depending on when in a second it was issued."""
     expires_at = jwt.decode(token, options={"verify_signature": False})["exp"]
     time.sleep(max(0.0, expires_at - time.time()) + 0.02)
 
