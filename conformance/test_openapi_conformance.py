@@ -157,6 +157,9 @@ def owned_objects(suite_api: SuiteApi, run_checks: openapi_checks.RunChecks) -> 
     return OwnedObjects(suite_api, run_checks.owned_ids)
 
 
+NOTHING_TO_BREAK = "{operation_id} has no input that can be made schema-invalid"
+
+
 def _run(strategy, body) -> None:
     @settings(suppress_health_check=list(HealthCheck), database=None)
     @given(case=strategy)
@@ -187,6 +190,9 @@ def test_operation_honours_the_spec(
     owned_objects = request.getfixturevalue("owned_objects") if wants_owned else None
     if guest_session.read_only and operation.method.upper() != "GET":
         pytest.skip("read-only run: only safe operations are sent")
+    if mode == "negative" and facts.takes_any_request(operation_id):
+        # Said from the spec at once: hypothesis would search some hundreds of draws first.
+        pytest.skip(NOTHING_TO_BREAK.format(operation_id=operation_id))
     checks = run_checks.for_phase(mode)
     base_url = f"{guest_session.base_url}/v3"
 
@@ -208,7 +214,7 @@ def test_operation_honours_the_spec(
         _run(operation.as_strategy(generation_mode=GenerationMode(mode)), call)
     except Unsatisfiable:
         if mode == "negative":
-            pytest.skip(f"{operation_id} has no input that can be made schema-invalid")
+            pytest.skip(NOTHING_TO_BREAK.format(operation_id=operation_id))
         raise
 
 

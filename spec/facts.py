@@ -107,6 +107,21 @@ def patchable_by_status(operation_id: str) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({status: tuple(fields) for status, fields in found.items()})
 
 
+def takes_any_request(operation_id: str) -> bool:
+    """True when no request to the operation can break its schema: it takes no body, and each
+    of its parameters is a path parameter of any string (a path segment is always present and
+    always a string). A search for a schema-invalid request to it can only end in giving up."""
+    operation = _operation(operation_id)
+    if "requestBody" in operation:
+        return False
+    for parameter in map(spec.deref, operation.get("parameters", [])):
+        schema = spec.deref(parameter.get("schema", {}))
+        constraints = {key for key in schema if not key.startswith("x-")} - {"type"}
+        if parameter["in"] != "path" or schema.get("type") != "string" or constraints:
+            return False
+    return True
+
+
 def authorities(operation_id: str) -> frozenset[str]:
     """The authorities of which a token needs one for the operation (else 403)."""
     return frozenset(_operation(operation_id)["x-sailpoint-userLevels"])

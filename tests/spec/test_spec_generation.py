@@ -48,3 +48,25 @@ def test_generates_a_valid_case(operation_id):
         schema = body["content"][case.media_type]["schema"]
         errors = list(spec.validator_for(schema, "request").iter_errors(case.body))
         assert not errors, [e.message for e in errors]
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+def test_takes_any_request_exactly_when_schemathesis_cannot_break_a_request(operation_id):
+    """The suite skips an operation's negative phase at once when `facts.takes_any_request`
+    says no request to it can break its schema; schemathesis must agree, or that skip would
+    hide generated requests (True) or search for nothing (False)."""
+    from hypothesis.errors import NoSuchExample, Unsatisfiable
+    from schemathesis.generation import GenerationMode
+
+    from spec import facts
+
+    negative = OPERATIONS[operation_id].as_strategy(generation_mode=GenerationMode.NEGATIVE)
+    quick = settings(
+        database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
+    try:
+        find(negative, lambda case: True, settings=quick)
+        breakable = True
+    except (Unsatisfiable, NoSuchExample):
+        breakable = False
+    assert facts.takes_any_request(operation_id) is not breakable
