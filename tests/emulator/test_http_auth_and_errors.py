@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import jwt
 import pytest
 from spec_checked_api import Api
 
 import spec
-from emulator import EmulatorConfig, create_app
+from emulator import EmulatorConfig, auth, create_app
 from emulator.config import make_client
 
 ORG_ADMIN_ONLY = {"createCampaign", "getCampaign", "move", "setCampaignReportsConfig"}
@@ -61,7 +62,7 @@ def test_token_endpoint_refuses_bad_credentials(http, fields, status):
     assert http.post("/oauth/token", data=fields).status_code == status
 
 
-def test_garbage_and_expired_tokens_are_401(http):
+def test_garbage_and_expired_tokens_are_401(http, monkeypatch):
     config = EmulatorConfig(token_ttl_seconds=1, transition_delay=0)
     from starlette.testclient import TestClient
 
@@ -69,16 +70,17 @@ def test_garbage_and_expired_tokens_are_401(http):
         api = Api(short_lived)
         assert api.call("getActiveCampaigns", token="not.a.jwt").status_code == 401
         assert api.call("getActiveCampaigns").status_code == 200
-        wait_until_expired(api.token)
+        move_past_expiry(monkeypatch, api.token)
         expired = api.call("getActiveCampaigns")
         assert expired.json() == {"error": "JWT validation failed: JWT is expired"}
 
 
-def wait_until_expired(token: str) -> None:
-    """Until the instant the token's `exp` claim names has passed: the claim is whole seconds,
-    so a 1-second token lives up to two, depending on when in a second it was issued."""
+def move_past_expiry(monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    """The emulator's token clock moved just past the instant the token's `exp` names, rather
+    than waiting for it (up to two seconds for a 1-second token: exp is rounded up to whole
+    seconds). The suite's token-expiry test waits one out against a real process."""
     expires_at = jwt.decode(token, options={"verify_signature": False})["exp"]
-    time.sleep(max(0.0, expires_at - time.time()) + 0.02)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: expires_at + 0.01))
 
 
 def test_a_token_lives_at_least_its_expires_in_when_issued_late_in_a_second(monkeypatch):
@@ -102,13 +104,13 @@ def _grant(http, client_id: str, secret: str):
     return http.post("/oauth/token", data=form)
 
 
-def test_a_client_can_be_given_its_own_token_lifetime(http):
+def test_a_client_can_be_given_its_own_token_lifetime(http, monkeypatch):
     record = {"clientId": "brief", "clientSecret": "pw", "tokenTtlSeconds": 1}
     assert http.post("/emulator/clients", json=record).status_code == 201
     brief = _grant(http, "brief", "pw").json()
     usual = _grant(http, "conformance", "conformance-secret").json()
     assert (brief["expires_in"], usual["expires_in"]) == (1, 3600)
-    wait_until_expired(brief["access_token"])
+    move_past_expiry(monkeypatch, brief["access_token"])
     for grant, status in ((brief, 401), (usual, 200)):
         bearer = {"Authorization": f"Bearer {grant['access_token']}"}
         assert http.get("/v3/campaigns", headers=bearer).status_code == status
