@@ -16,8 +16,8 @@ settings.register_profile(
 )
 settings.load_profile("project-tests")
 
-# Session fixtures that make a run of a minute or more (the whole suite, or several suite
-# runs), and the xdist group of the tests that read them. Under `-n 2 --dist loadgroup` (tox)
+# Session fixtures that make the longest runs (the whole suite, or several suite runs at
+# once), and the xdist group of the tests that read them. Under `-n 3 --dist loadgroup` (tox)
 # a group goes to one worker, whole, so its run is made once per session, not once per worker.
 SHARED_RUNS = {
     "guest_run": "tenant-runs",
@@ -37,7 +37,7 @@ def upgrade_runs(tmp_path_factory: pytest.TempPathFactory):
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # `pytest tests -n 2` distributes as `--dist loadgroup` too; the workers learn it from
+    # `pytest tests -n 3` distributes as `--dist loadgroup` too; the workers learn it from
     # the controller (pytest_configure_node), as they parse only the command line.
     if hasattr(config, "workerinput"):
         config.option.loadgroup = config.workerinput.get("loadgroup", False)

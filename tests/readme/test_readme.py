@@ -63,7 +63,7 @@ COVERAGE: dict[str, str] = {
     "python -m pip install tox tox-uv && tox -e conformance": CI,
     "tox": CI,
     "tox -e conformance": CI,
-    "pytest tests -n 2 --dist loadgroup": CI,
+    "pytest tests -n 3 --dist loadgroup": CI,
     "pytest conformance": CI,
     "python -m pip install .": CI,  # tox builds the wheel and installs it (package = wheel)
     "export SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=...": "test_the_tenant_environment",
