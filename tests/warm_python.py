@@ -243,9 +243,17 @@ def _child(request: dict) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         argv = request["argv"]
+        # The child's path as python builds it: its folder (or script's), then PYTHONPATH.
+        extra = [entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+        sys.path[:0] = extra
         if argv[0] == "-m":
             sys.argv = [argv[1], *argv[2:]]
             sys.path.insert(0, os.getcwd())
+            # Run afresh as __main__ (its imports stay preloaded): runpy warns of a module
+            # that is already imported under its own name (a package's: its __main__).
+            module = sys.modules.get(argv[1])
+            name = f"{argv[1]}.__main__" if hasattr(module, "__path__") else argv[1]
+            sys.modules.pop(name, None)
             runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
         else:
             sys.argv = list(argv)
