@@ -17,13 +17,15 @@ proxy:
 
 Then it interrupts the proxy and times how long it takes to judge what it queued and write
 its run folder (judging runs beside the forwarding, in a process of its own that runs when a
-core is free).
+core is free), and reports the peak memory of the proxy's largest process (the forwarding or
+the judging: neither keeps the exchanges it has passed on or judged).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -97,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             errors += proxied["errors"]
         stopping = time.perf_counter()
         proxy.send_signal(signal.SIGINT)
-        _, stderr = proxy.communicate(timeout=600)
+        stderr = proxy.stderr.read()  # to its end: the proxy has ended, or is about to
+        # wait4: the proxy's own usage, with that of the judging process it waited for.
+        _, status, usage = os.wait4(proxy.pid, 0)
+        proxy.returncode = os.waitstatus_to_exitcode(status)
         drain_s = time.perf_counter() - stopping
     finally:
         if proxy.poll() is None:
@@ -112,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "throughput_share": round(proxied_rps / direct_rps, 3),
         "proxied_errors": errors,
         "judge_and_write_s": round(drain_s, 1),
+        "proxy_peak_rss_mb": round(usage.ru_maxrss / 1024),  # Linux: kilobytes
         "connections": args.connections,
         "duration_s": args.duration,
         "rounds": args.rounds,
@@ -129,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(goal >= {GOAL_THROUGHPUT_SHARE:.0%})"
     )
     print(f"after Ctrl-C: judged and wrote its folder in {drain_s:.1f} s; {summary}")
+    print(f"memory: the proxy's largest process peaked at {figures['proxy_peak_rss_mb']} MB")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     met = figures["overhead_ms"] <= GOAL_OVERHEAD_MS

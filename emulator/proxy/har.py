@@ -8,13 +8,18 @@ wherever they appear, the client secret of the environment), and the token endpo
 answers lose their body. With `ValuePlaceholders`, the tenant's names and e-mail addresses in
 JSON bodies become placeholders of the same shape (`name-1`, `person-1@example.com`), the
 same value always the same placeholder.
+
+`HarLog` writes each entry to a temporary file as the exchange is judged and streams them into
+the log at the end, so a proxy that watches a tenant for hours keeps no judged exchange in
+memory.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+import tempfile
+from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -69,24 +74,40 @@ class ValuePlaceholders:
         return value
 
 
-def har_log(
-    exchanges: Iterable[Seen], redactor: Redactor, values: ValuePlaceholders | None = None
-) -> dict[str, Any]:
-    """The log; with `values`, names and e-mail addresses in bodies replaced by them."""
-    entries = [_entry(seen, redactor, values) for seen in exchanges]
-    log = {"version": HAR_VERSION, "creator": {"name": CREATOR, "version": _version()}}
-    return {"log": {**log, "entries": entries}}
+class HarLog:
+    """The HAR log of one proxy run: `add` an exchange as it is judged (its entry, redacted,
+    goes to a temporary file), `write` the log once the run ended."""
 
+    def __init__(self, redactor: Redactor, values: ValuePlaceholders | None = None) -> None:
+        self.redactor, self.values = redactor, values
+        self.count = 0
+        # Open for the log's life, closed (and so deleted) by `close` or the `with` block.
+        self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
 
-def write_har(
-    path: Path,
-    exchanges: Iterable[Seen],
-    redactor: Redactor,
-    values: ValuePlaceholders | None = None,
-) -> Path:
-    document = har_log(exchanges, redactor, values)
-    path.write_text(json.dumps(document, indent=1), encoding="utf-8")
-    return path
+    def add(self, seen: Seen) -> None:
+        self._spool.write(json.dumps(_entry(seen, self.redactor, self.values)) + "\n")
+        self.count += 1
+
+    def write(self, path: Path) -> Path:
+        """The log at `path`: the entries streamed from the spool, one a line."""
+        head = {"version": HAR_VERSION, "creator": {"name": CREATOR, "version": _version()}}
+        self._spool.flush()
+        self._spool.seek(0)
+        with path.open("w", encoding="utf-8") as out:
+            out.write('{"log": ' + json.dumps(head)[:-1] + ', "entries": [')
+            for number, line in enumerate(self._spool):
+                out.write(("," if number else "") + "\n" + line.rstrip("\n"))
+            out.write("\n]}}\n")
+        return path
+
+    def close(self) -> None:
+        self._spool.close()
+
+    def __enter__(self) -> HarLog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _entry(seen: Seen, redactor: Redactor, values: ValuePlaceholders | None) -> dict[str, Any]:

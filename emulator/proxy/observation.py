@@ -13,7 +13,7 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from emulator.proxy.har import ValuePlaceholders, write_har
+from emulator.proxy.har import HarLog, ValuePlaceholders
 from emulator.proxy.traffic_judge import CheckTally, Seen, TrafficJudge
 from reports import (
     CheckRecord,
@@ -22,7 +22,6 @@ from reports import (
     RunMetadata,
     RunResult,
     TestOutcome,
-    default_redactor,
     installed_versions,
     spec_file_digest,
     write_run,
@@ -74,7 +73,7 @@ def observation_result(
         dependency_versions=installed_versions(["aiohttp", "uvicorn"]),
         started_at=started_at,
         duration_s=duration_s,
-        request_count=len(judge.exchanges),
+        request_count=judge.exchange_count,
         hypothesis_profile=OBSERVATION_PROFILE,
     )
     return RunResult(
@@ -86,17 +85,12 @@ def observation_result(
     )
 
 
-def write_observation(
-    result: RunResult,
-    exchanges: list[Seen],
-    base_dir: Path,
-    values: ValuePlaceholders | None = None,
-) -> Path:
-    """The run folder: the reports' three files and the HAR log (`values`: as for the
-    results, so a placeholder names the same value in every file)."""
-    redactor = default_redactor()
-    folder = write_run(result, base_dir, redactor)
-    write_har(folder / HAR_FILE, exchanges, redactor, values)
+def write_observation(result: RunResult, har: HarLog, base_dir: Path) -> Path:
+    """The run folder: the reports' three files and the HAR log (the results written with the
+    log's redactor; the log's placeholders are those of the results, so a placeholder names
+    the same value in every file)."""
+    folder = write_run(result, base_dir, har.redactor)
+    har.write(folder / HAR_FILE)
     return folder
 
 

@@ -31,6 +31,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import uvicorn
@@ -40,6 +41,9 @@ from emulator.gate import gate_report
 from emulator.gate.violation_gate import run_or_wait
 from emulator.proxy.traffic_judge import Seen, TrafficJudge
 from emulator.proxy.upstream import Answer, Upstream, UpstreamError
+
+if TYPE_CHECKING:
+    from emulator.proxy.har import HarLog
 
 READY = "Certification Campaigns proxy ready at "
 # Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection, not to the exchange.
@@ -201,6 +205,9 @@ def _back_to_normal(thread_id: int) -> None:
 
 
 def _judge_and_write(exchanges, results, args: argparse.Namespace) -> None:
+    from emulator.proxy.har import HarLog, ValuePlaceholders  # the judging process's alone
+    from reports.redaction import default_redactor
+
     # Drained at once into this process: a backlog held on the forwarding's side would cost
     # it (its pipe writer and garbage collector would walk it). The draining thread keeps
     # normal priority (it only moves bytes), so it sees the end as it comes.
@@ -220,14 +227,19 @@ def _judge_and_write(exchanges, results, args: argparse.Namespace) -> None:
     _yield_to_forwarding()  # this thread only: the draining thread keeps its priority
     yielded.set()
     judge = TrafficJudge(strict=args.strict)
-    while isinstance(batch := backlog.get(), bytes):
-        for wire in marshal.loads(batch):
-            judge.judge(Seen.from_wire(*wire))
-    command, status, started_at, duration_s = batch
-    try:
-        results.put(_report(args, judge, command, status, started_at, duration_s))
-    except OSError as error:  # e.g. a report folder that cannot be written
-        results.put(([f"proxy: error: cannot write the run folder: {error}"], True, False))
+    values = ValuePlaceholders() if args.redact_values else None
+    # Each entry on disk once judged: a proxy watching for hours keeps no exchange in memory.
+    with HarLog(default_redactor(), values) as har:
+        while isinstance(batch := backlog.get(), bytes):
+            for wire in marshal.loads(batch):
+                seen = Seen.from_wire(*wire)
+                judge.judge(seen)
+                har.add(seen)
+        command, status, started_at, duration_s = batch
+        try:
+            results.put(_report(args, judge, har, command, status, started_at, duration_s))
+        except OSError as error:  # e.g. a report folder that cannot be written
+            results.put(([f"proxy: error: cannot write the run folder: {error}"], True, False))
 
 
 # --- the command line ------------------------------------------------------------------------
@@ -318,13 +330,11 @@ def run_proxy(args: argparse.Namespace, command: list[str]) -> int:
     return status
 
 
-def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
+def _report(args, judge: TrafficJudge, har: HarLog, command, status, started_at, duration_s):
     """(the lines to print, whether a finding fails the gate, True): the run folder written."""
-    from emulator.proxy.har import ValuePlaceholders
     from emulator.proxy.observation import new_run_id, observation_result, write_observation
 
     findings = gate_report.distinct(judge.findings + judge.token_warnings())
-    values = ValuePlaceholders() if args.redact_values else None
     result = observation_result(
         judge,
         findings,
@@ -332,10 +342,10 @@ def _report(args, judge: TrafficJudge, command, status, started_at, duration_s):
         upstream=args.upstream,
         started_at=started_at,
         duration_s=duration_s,
-        values=values,
+        values=har.values,
     )
-    folder = write_observation(result, judge.exchanges, args.report_dir, values)
-    summary = f"proxy: {len(judge.exchanges)} exchange(s), {gate_report.summary(findings)}"
+    folder = write_observation(result, har, args.report_dir)
+    summary = f"proxy: {judge.exchange_count} exchange(s), {gate_report.summary(findings)}"
     lines = [finding.line() for finding in findings]
     lines.append(summary + (f"; command exited {status}" if command else ""))
     lines.append(f"proxy: report folder {folder}")

@@ -127,7 +127,7 @@ class TrafficJudge:
     findings: list[dict] = field(default_factory=list)  # gate_report's record shape
     checks: dict[tuple[str, str], CheckTally] = field(default_factory=dict)
     behaviour: dict[str, Any] = field(default_factory=dict)
-    exchanges: list[Seen] = field(default_factory=list)
+    exchange_count: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _retry_afters: RetryAfterLedger = field(default_factory=RetryAfterLedger, repr=False)
     _manners: ClientManners = field(default_factory=ClientManners, repr=False)
@@ -140,7 +140,7 @@ class TrafficJudge:
 
     def judge(self, seen: Seen) -> None:
         with self._lock:
-            self.exchanges.append(seen)
+            self.exchange_count += 1
             if seen.status is None:
                 reason = f"the upstream could not be reached: {seen.upstream_error}"
                 self._add(seen, None, TENANT, Finding(VIOLATION, reason))

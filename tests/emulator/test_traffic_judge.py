@@ -7,7 +7,7 @@ import base64
 import gzip
 import json
 
-from emulator.proxy.har import ValuePlaceholders, har_log
+from emulator.proxy.har import HarLog, ValuePlaceholders
 from emulator.proxy.traffic_judge import Seen, TrafficJudge
 from reports import Redactor
 
@@ -126,7 +126,7 @@ def test_a_new_token_for_every_request_is_a_client_warning():
     )
 
 
-def test_the_har_log_keeps_no_credential_and_can_replace_names():
+def test_the_har_log_keeps_no_credential_and_can_replace_names(tmp_path):
     basic = base64.b64encode(b"id:the-secret").decode()
     token = exchange(
         "POST",
@@ -139,7 +139,10 @@ def test_the_har_log_keeps_no_credential_and_can_replace_names():
     person = {**CAMPAIGN, "name": "Ada Lovelace", "email": "ada@acme.example"}
     got = exchange("GET", "/v3/campaigns/c1", 200, person)
     values = ValuePlaceholders()
-    log = har_log([token, got], Redactor(["the-secret"]), values)["log"]
+    har = HarLog(Redactor(["the-secret"]), values)
+    for seen in (token, got):
+        har.add(seen)
+    log = json.loads(har.write(tmp_path / "traffic.har").read_text(encoding="utf-8"))["log"]
     text = json.dumps(log)
     assert log["version"] == "1.2" and len(log["entries"]) == 2
     assert basic not in text and "eyJ" not in text and "Bearer t" not in text
