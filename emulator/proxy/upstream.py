@@ -20,6 +20,11 @@ from yarl import URL
 TIMEOUT_SECONDS = 60.0
 # The connections kept open to the upstream, and so the requests in flight to it at once.
 MAX_CONNECTIONS = 64
+# How long an idle connection is kept: shorter than the servers' own idle timeouts (uvicorn's
+# and Apache's 5 s, load balancers' 60 s), so the proxy closes it first. A server that closes
+# a connection just as the proxy reuses it loses the request; aiohttp sends it again only for
+# idempotent methods, so a POST would come back as a 502.
+KEEPALIVE_SECONDS = 4.0
 # Headers aiohttp adds when the client did not send them: a transparent proxy adds none.
 _AUTO_HEADERS = frozenset({"User-Agent", "Accept", "Accept-Encoding", "Content-Type"})
 _LENGTH = b"content-length"  # aiohttp writes it from the body it sends
@@ -45,7 +50,9 @@ class Upstream:
 
     async def open(self) -> None:
         connector = aiohttp.TCPConnector(
-            limit=MAX_CONNECTIONS, ssl=_tls_context() if self.base_url.startswith("https") else None
+            limit=MAX_CONNECTIONS,
+            keepalive_timeout=KEEPALIVE_SECONDS,
+            ssl=_tls_context() if self.base_url.startswith("https") else None,
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
