@@ -279,7 +279,7 @@ def test_the_installed_command_runs_the_suite_from_any_folder(emulator, tmp_path
         assert len(list((tmp_path / name / "reports" / "out").iterdir())) == 1, name
 
 
-def test_the_tenant_environment(emulator):
+def test_the_tenant_environment(emulator, tmp_path):
     """The README's exports, then `tox -e tenant` as tox runs it (the suite collected only:
     the preflight passed, the target came from SAIL_BASE_URL)."""
     exports = [
@@ -294,7 +294,9 @@ def test_the_tenant_environment(emulator):
         [
             exports[0].replace("SAIL_CLIENT_ID=... SAIL_CLIENT_SECRET=...", credentials),
             exports[1],
-            readme_line("tox -e tenant") + " --collect-only -q -p no:cacheprovider",
+            readme_line("tox -e tenant")
+            # its run folder (a collection's too) in the test's folder, not the checkout's
+            + f" --collect-only -q -p no:cacheprovider --report-dir {tmp_path}",
         ]
     )
     result = run(script, env={"SAIL_BASE_URL": ""})
