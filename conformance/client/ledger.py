@@ -7,6 +7,7 @@ exact prior value. `sweep` removes leftovers of earlier, interrupted runs by the
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import secrets
 import threading
@@ -45,6 +46,26 @@ class CleanupReport:
         if self.abandoned:
             text += f"; {self.abandoned}"
         return text
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> CleanupReport:
+        return cls(**json.loads(text))
+
+    @classmethod
+    def combined(cls, reports: list[CleanupReport]) -> CleanupReport:
+        """The cleanups of several processes of one run (pytest-xdist workers) as one."""
+        together = cls()
+        for report in reports:
+            for kind, count in report.deleted.items():
+                together.deleted[kind] = together.deleted.get(kind, 0) + count
+            together.restored += [item for item in report.restored if item not in together.restored]
+            together.failures += report.failures
+            if report.abandoned and report.abandoned not in together.abandoned:
+                together.abandoned = "; ".join(filter(None, [together.abandoned, report.abandoned]))
+        return together
 
 
 class RunLedger:

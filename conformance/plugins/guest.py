@@ -47,7 +47,7 @@ def guest_session(
     if request.session.exitstatus == pytest.ExitCode.INTERRUPTED:  # Ctrl-C
         _adopt_what_was_in_flight(session, target.base_url)
     report = session.ledger.cleanup(session, target.base_url)
-    pytestconfig.stash[keys.CLEANUP_SUMMARY] = report.summary()
+    pytestconfig.stash[keys.CLEANUP_REPORT] = report
     secrets.update(session.tokens.secrets())
     session.close()
 

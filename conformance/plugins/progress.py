@@ -132,9 +132,9 @@ def _run_summary(config: pytest.Config) -> list[str]:
         f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
         f"{session.base_url} (run {session.ledger.run_id}, profile {profile}{outside_note})"
     ]
-    summary = config.stash.get(keys.CLEANUP_SUMMARY, None)
-    if summary:
-        lines.append(f"conformance: {summary}")
+    cleanup = config.stash.get(keys.CLEANUP_REPORT, None)
+    if cleanup is not None:
+        lines.append(f"conformance: {cleanup.summary()}")
     return lines
 
 

@@ -17,12 +17,14 @@ priority), so the run does not end waiting on one long chain that short tests st
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from conformance.client import new_run_id
+from conformance.client.ledger import CleanupReport
 from conformance.client.operations import TENANT_SETTINGS
 from conformance.plugins import keys
 from conformance.targets.request_plan import RATE_LIMIT_TEST, per_test_from_ids
@@ -38,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
         shared = config.workerinput[_SHARED]
         config.stash[keys.RUN_ID] = shared["run_id"]
+        config.stash[keys.CLEANUP_FOLDER] = Path(shared["cleanups"])
         if shared["budget"]:
             config.stash[keys.BUDGET_FILE] = Path(shared["budget"])
         return
@@ -53,9 +56,13 @@ def pytest_configure_node(node) -> None:
         os.close(handle)
         config.stash[keys.BUDGET_FILE] = Path(name)
     budget = config.stash.get(keys.BUDGET_FILE, None)
+    if keys.CLEANUP_FOLDER not in config.stash:
+        config.stash[keys.CLEANUP_FOLDER] = Path(tempfile.mkdtemp(prefix="cc-cleanups-"))
+    config.stash[keys.WORKERS_STARTED] = config.stash.get(keys.WORKERS_STARTED, 0) + 1
     node.workerinput[_SHARED] = {
         "run_id": config.stash[keys.RUN_ID],
         "budget": str(budget) if budget else None,
+        "cleanups": str(config.stash[keys.CLEANUP_FOLDER]),
     }
 
 
@@ -134,7 +141,37 @@ def touches_tenant_settings(nodeid: str) -> bool:
     )
 
 
+def cleanup_of_the_run(config: pytest.Config) -> str:
+    """What the run's cleanup did, in one line: this process's, or on the controller of
+    pytest-xdist workers, every worker's together (each leaves its report as it ends), naming
+    the workers that ended without one (killed before their cleanup was done)."""
+    own = config.stash.get(keys.CLEANUP_REPORT, None)
+    folder = config.stash.get(keys.CLEANUP_FOLDER, None)
+    if own is not None or folder is None or hasattr(config, "workerinput"):
+        return own.summary() if own is not None else "cleanup: nothing to undo"
+    reports = [CleanupReport.from_json(path.read_text()) for path in sorted(folder.glob("*.json"))]
+    line = CleanupReport.combined(reports).summary()
+    silent = config.stash.get(keys.WORKERS_STARTED, 0) - len(reports)
+    if silent > 0:
+        line += f"; {silent} worker(s) ended before saying what their cleanup did"
+        target = config.stash[keys.RUN_OPTIONS].target
+        if target:
+            line += f" (`campaigns-conformance cleanup --target {target}` removes what is left)"
+    return line
+
+
+@pytest.hookimpl(trylast=True)  # after the line that reads the workers' cleanup reports
 def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(keys.CLEANUP_FOLDER, None)
+    if hasattr(config, "workerinput"):
+        # Session fixtures are torn down by now: the cleanup, if this worker made a session.
+        report = config.stash.get(keys.CLEANUP_REPORT, None) or CleanupReport()
+        if folder is not None and folder.is_dir():
+            worker = config.workerinput["workerid"]
+            (folder / f"{worker}.json").write_text(report.to_json(), encoding="utf-8")
+        return
     budget = config.stash.get(keys.BUDGET_FILE, None)
-    if budget is not None and not hasattr(config, "workerinput"):
+    if budget is not None:
         budget.unlink(missing_ok=True)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -148,9 +148,9 @@ class _CleanInterrupt:
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         if not self.interrupted:
             return
-        from conformance.plugins import keys
+        from conformance.plugins.workers import cleanup_of_the_run
 
-        cleanup = config.stash.get(keys.CLEANUP_SUMMARY, None) or "cleanup: nothing to undo"
+        cleanup = cleanup_of_the_run(config)
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         line = f"conformance: the run was interrupted (Ctrl-C); {cleanup}"
         if reporter is not None:

@@ -1,5 +1,7 @@
 """Ctrl-C during a run: the last line says the run was interrupted and what cleanup did, the
-exit status is 2, and no traceback or KeyboardInterrupt location is printed."""
+exit status is 2, and no traceback or KeyboardInterrupt location is printed. Under
+pytest-xdist the line is every worker's cleanup together, each worker having said what its
+own did as it ended."""
 
 from __future__ import annotations
 
@@ -8,13 +10,16 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.harness import REPO, suite_environment
 
 
-def test_ctrl_c_ends_on_one_line_saying_so_and_what_cleanup_did(tmp_path):
+@pytest.mark.parametrize("workers", [(), ("-n", "2")], ids=["one-process", "two-workers"])
+def test_ctrl_c_ends_on_one_line_saying_so_and_what_cleanup_did(tmp_path, workers):
     command = [sys.executable, "-m", "pytest", "conformance", "-q", "-p", "no:cacheprovider"]
     process = subprocess.Popen(
-        [*command, "--report-dir", str(tmp_path)],
+        [*command, *workers, "--report-dir", str(tmp_path)],
         cwd=REPO,
         env=suite_environment(),
         stdout=subprocess.PIPE,
@@ -34,7 +39,10 @@ def test_ctrl_c_ends_on_one_line_saying_so_and_what_cleanup_did(tmp_path):
     output = seen + process.communicate(timeout=120)[0]
     lines = [line for line in output.splitlines() if line.strip()]
     assert process.returncode == 2, output[-3000:]
-    assert lines[-1].startswith("conformance: the run was interrupted (Ctrl-C); cleanup: "), lines
+    # Each process had its guest session by then and cleaned up: it says what it deleted.
+    ending = "conformance: the run was interrupted (Ctrl-C); cleanup: deleted "
+    assert lines[-1].startswith(ending), lines
+    assert "ended before saying" not in lines[-1], lines[-1]
     assert "KeyboardInterrupt" not in output and "Traceback" not in output, output[-3000:]
 
 
