@@ -143,8 +143,8 @@ def touches_tenant_settings(nodeid: str) -> bool:
 
 def cleanup_of_the_run(config: pytest.Config) -> str:
     """What the run's cleanup did, in one line: this process's, or on the controller of
-    pytest-xdist workers, every worker's together (each leaves its report as it ends), naming
-    the workers that ended without one (killed before their cleanup was done)."""
+    pytest-xdist workers, every worker's together (each leaves its report as it ends), with
+    how many ended without one (killed before their cleanup was done)."""
     own = config.stash.get(keys.CLEANUP_REPORT, None)
     folder = config.stash.get(keys.CLEANUP_FOLDER, None)
     if own is not None or folder is None or hasattr(config, "workerinput"):
