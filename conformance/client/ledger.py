@@ -11,6 +11,7 @@ import dataclasses
 import json
 import secrets
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,7 +41,11 @@ class CleanupReport:
             f"{self.deleted['template']} template(s)"
         )
         if self.restored:
-            text += f"; restored {', '.join(self.restored)}"
+            # Several workers' cleanups together may each have restored a setting (of their own
+            # emulator each): said once, with how many times.
+            times = Counter(self.restored)
+            restored = [name if n == 1 else f"{name} ({n} times)" for name, n in times.items()]
+            text += f"; restored {', '.join(restored)}"
         if self.failures:
             text += f"; {len(self.failures)} failure(s): " + "; ".join(self.failures)
         if self.abandoned:
@@ -61,7 +66,7 @@ class CleanupReport:
         for report in reports:
             for kind, count in report.deleted.items():
                 together.deleted[kind] = together.deleted.get(kind, 0) + count
-            together.restored += [item for item in report.restored if item not in together.restored]
+            together.restored += report.restored
             together.failures += report.failures
             if report.abandoned and report.abandoned not in together.abandoned:
                 together.abandoned = "; ".join(filter(None, [together.abandoned, report.abandoned]))

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
+from dataclasses import dataclass
 
 import pytest
 
+from conformance.client.ledger import CleanupReport
 from conformance.plugins import keys
 from conformance.targets import request_plan
 
@@ -120,37 +123,83 @@ def _duration(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
-def _run_summary(config: pytest.Config) -> list[str]:
+@dataclass
+class SessionFigures:
+    """What a run's guest session did: one process's, or pytest-xdist workers' together."""
+
+    requests: int
+    elapsed_s: float
+    outside_budget: int  # on the 429 rule's own token
+    base_url: str
+    run_id: str
+    profile: str
+    cleanup: dict | None  # a CleanupReport's fields
+    workers: int = 1
+
+    @classmethod
+    def combined(cls, parts: list[SessionFigures]) -> SessionFigures:
+        """The workers' figures as one run's: their requests summed over the longest time."""
+        cleanups = [CleanupReport(**part.cleanup) for part in parts if part.cleanup is not None]
+        # One target, or without --target an embedded emulator of each worker's own.
+        urls = sorted({part.base_url for part in parts})
+        return cls(
+            requests=sum(part.requests for part in parts),
+            elapsed_s=max(part.elapsed_s for part in parts),
+            outside_budget=sum(part.outside_budget for part in parts),
+            base_url=urls[0] if len(urls) == 1 else f"{len(urls)} emulators, one a worker",
+            run_id=parts[0].run_id,
+            profile=parts[0].profile,
+            cleanup=dataclasses.asdict(CleanupReport.combined(cleanups)) if cleanups else None,
+            workers=len(parts),
+        )
+
+    def lines(self) -> list[str]:
+        notes = f", {self.workers} workers" if self.workers > 1 else ""
+        if self.outside_budget:
+            notes += f"; {self.outside_budget} on the 429 rule's own token, outside the budget"
+        lines = [
+            f"conformance: {self.requests} requests in {self.elapsed_s:.1f}s against "
+            f"{self.base_url} (run {self.run_id}, profile {self.profile}{notes})"
+        ]
+        if self.cleanup is not None:
+            lines.append(f"conformance: {CleanupReport(**self.cleanup).summary()}")
+        return lines
+
+
+def _own_figures(config: pytest.Config) -> SessionFigures | None:
     session = config.stash.get(keys.SESSION, None)
     if session is None:
-        return []
-    elapsed = time.monotonic() - config.stash[keys.SESSION_STARTED]
-    profile = config.stash[keys.RUN_OPTIONS].profile
-    outside = config.stash.get(keys.OWN_TOKEN_REQUESTS, 0)
-    outside_note = f"; {outside} on the 429 rule's own token, outside the budget" if outside else ""
-    lines = [
-        f"conformance: {session.request_count} requests in {elapsed:.1f}s against "
-        f"{session.base_url} (run {session.ledger.run_id}, profile {profile}{outside_note})"
-    ]
+        return None
     cleanup = config.stash.get(keys.CLEANUP_REPORT, None)
-    if cleanup is not None:
-        lines.append(f"conformance: {cleanup.summary()}")
-    return lines
+    return SessionFigures(
+        requests=session.request_count,
+        elapsed_s=time.monotonic() - config.stash[keys.SESSION_STARTED],
+        outside_budget=config.stash.get(keys.OWN_TOKEN_REQUESTS, 0),
+        base_url=session.base_url,
+        run_id=session.ledger.run_id,
+        profile=config.stash[keys.RUN_OPTIONS].profile,
+        cleanup=dataclasses.asdict(cleanup) if cleanup is not None else None,
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    if hasattr(session.config, "workeroutput"):
-        session.config.workeroutput["conformance_summary"] = _run_summary(session.config)
+    figures = _own_figures(session.config)
+    if hasattr(session.config, "workeroutput") and figures is not None:
+        session.config.workeroutput["conformance_figures"] = dataclasses.asdict(figures)
 
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
 def pytest_testnodedown(node, error) -> None:
-    output = getattr(node, "workeroutput", {})
-    lines = output.get("conformance_summary", [])
-    node.config.stash.setdefault(keys.WORKER_SUMMARIES, []).extend(lines)
+    figures = getattr(node, "workeroutput", {}).get("conformance_figures")
+    if figures is not None:
+        node.config.stash.setdefault(keys.WORKER_FIGURES, []).append(SessionFigures(**figures))
 
 
 @pytest.hookimpl(tryfirst=True)  # before the line naming the report folder
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    for line in _run_summary(config) + config.stash.get(keys.WORKER_SUMMARIES, []):
+    figures = _own_figures(config)
+    workers = config.stash.get(keys.WORKER_FIGURES, [])
+    if figures is None and workers:
+        figures = SessionFigures.combined(workers)
+    for line in figures.lines() if figures is not None else []:
         terminalreporter.write_line(line)
