@@ -142,9 +142,11 @@ def touches_tenant_settings(nodeid: str) -> bool:
 
 
 def cleanup_of_the_run(config: pytest.Config) -> str:
-    """What the run's cleanup did, in one line: this process's, or on the controller of
-    pytest-xdist workers, every worker's together (each leaves its report as it ends), with
-    how many ended without one (killed before their cleanup was done)."""
+    """What the run's cleanup did, in one line, for the Ctrl-C ending: this process's, or on
+    the controller of pytest-xdist workers, every worker's together, with how many ended
+    without a report (killed before their cleanup was done). Each worker leaves its report in
+    a file as it ends: after Ctrl-C the controller no longer hears the workers' own output,
+    which carries their figures to the end of an uninterrupted run (progress.py)."""
     own = config.stash.get(keys.CLEANUP_REPORT, None)
     folder = config.stash.get(keys.CLEANUP_FOLDER, None)
     if own is not None or folder is None or hasattr(config, "workerinput"):
@@ -155,8 +157,9 @@ def cleanup_of_the_run(config: pytest.Config) -> str:
     if silent > 0:
         line += f"; {silent} worker(s) ended before saying what their cleanup did"
         target = config.stash[keys.RUN_OPTIONS].target
-        if target:
-            line += f" (`campaigns-conformance cleanup --target {target}` removes what is left)"
+        if target is not None:
+            command = f"campaigns-conformance cleanup --target {target.base_url}"
+            line += f" (`{command}` removes what is left)"
     return line
 
 

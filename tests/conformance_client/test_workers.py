@@ -5,9 +5,14 @@ configuration restores it, to the value the tenant had."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
+import pytest
 import requests
 
+from conformance.client.ledger import CleanupReport
+from conformance.plugins import keys
+from conformance.plugins.workers import cleanup_of_the_run
 from emulator.control_client import ControlClient, fetch_token
 from tests.harness import CLIENT_CREDENTIALS, run_suite, served_in_thread
 
@@ -49,3 +54,26 @@ def test_workers_share_the_run_and_the_tenant_setting_is_restored_once(tmp_path)
         assert requests.get(config, headers=bearer, timeout=10).json() == prior
         left = ControlClient(base).call("GET", "/tenants/default/objects").json()
         assert left["campaigns"] == [] and left["templates"] == [], left
+
+
+def test_after_ctrl_c_the_cleanup_line_adds_up_the_workers_and_counts_the_silent(tmp_path):
+    """The Ctrl-C ending on the controller: the reports the workers left, added up, and the
+    workers that ended without one (killed mid-cleanup), with the command that sweeps."""
+    config = SimpleNamespace(stash=pytest.Stash())
+    config.stash[keys.CLEANUP_FOLDER] = tmp_path
+    config.stash[keys.WORKERS_STARTED] = 3
+    tenant = SimpleNamespace(base_url="https://acme.api.identitynow.com")
+    config.stash[keys.RUN_OPTIONS] = SimpleNamespace(target=tenant)
+    restored = ["the campaign reports configuration"]
+    reports = {
+        "gw0": CleanupReport({"campaign": 2, "template": 1}, restored),
+        "gw1": CleanupReport({"campaign": 3, "template": 0}),
+    }
+    for worker, report in reports.items():
+        (tmp_path / f"{worker}.json").write_text(report.to_json(), encoding="utf-8")
+    assert cleanup_of_the_run(config) == (
+        "cleanup: deleted 5 campaign(s) and 1 template(s); restored the campaign reports "
+        "configuration; 1 worker(s) ended before saying what their cleanup did "
+        "(`campaigns-conformance cleanup --target https://acme.api.identitynow.com` removes "
+        "what is left)"
+    )
