@@ -80,13 +80,12 @@ class HarLog:
 
     def __init__(self, redactor: Redactor, values: ValuePlaceholders | None = None) -> None:
         self.redactor, self.values = redactor, values
-        self.count = 0
         # Open for the log's life, closed (and so deleted) by `close` or the `with` block.
         self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
 
     def add(self, seen: Seen) -> None:
+        # One line an entry: JSON escapes the newlines inside its strings.
         self._spool.write(json.dumps(_entry(seen, self.redactor, self.values)) + "\n")
-        self.count += 1
 
     def write(self, path: Path) -> Path:
         """The log at `path`: the entries streamed from the spool, one a line."""
