@@ -97,10 +97,16 @@ NO_SCHEDULE_404 = frozenset({"getCampaignTemplateSchedule", "deleteCampaignTempl
 
 
 class ContractFailure(Failure):
-    """A failure that quotes the documented expectation next to the server's behaviour."""
+    """A failure that quotes the documented expectation next to the server's behaviour:
+    "The document says: SAYS\nThe server did: DID", as the rule catalogue's failures read."""
 
-    def __init__(self, operation: str, title: str, message: str) -> None:
-        super().__init__(operation=operation, title=title, message=message)
+    def __init__(self, case, title: str, says: str, did: str) -> None:
+        message = f"The document says: {says}\nThe server did: {did}"
+        super().__init__(operation=case.operation.label, title=title, message=message)
+
+
+def _answered(response) -> str:
+    return f"answered {response.status_code} {response.text[:300]}"
 
 
 def _operation_id(case) -> str:
@@ -113,12 +119,7 @@ def documented_error_shape(run: RunChecks, ctx, response, case) -> bool | None:
     retry_after = (response.headers.get("retry-after") or [""])[0]  # lower-case, list values
     expected = error_shape_problem(response.status_code, retry_after, _json(response))
     if expected is not None:
-        raise ContractFailure(
-            case.operation.label,
-            "Undocumented error shape",
-            f"The document says: {expected}.\nThe server did: answered "
-            f"{response.status_code} {response.text[:300]}",
-        )
+        raise ContractFailure(case, "Undocumented error shape", f"{expected}.", _answered(response))
     return None
 
 
@@ -137,11 +138,11 @@ def valid_data_is_accepted(run: RunChecks, ctx, response, case) -> bool | None:
     if status in justified:
         return None
     raise ContractFailure(
-        case.operation.label,
+        case,
         "Schema-valid request rejected",
-        f"The document says: a request that matches the operation's schema is accepted, "
-        f"unless a documented rule forbids it ({'; '.join(justified.values()) or 'none here'})."
-        f"\nThe server did: answered {status} {response.text[:300]}",
+        "a request that matches the operation's schema is accepted, unless a documented rule "
+        f"forbids it ({'; '.join(justified.values()) or 'none here'}).",
+        _answered(response),
     )
 
 
@@ -162,10 +163,10 @@ def undocumented_properties(run: RunChecks, ctx, response, case) -> bool | None:
         current_tally().saw_undocumented(operation["operationId"], pointer)
     if run.strict:
         raise ContractFailure(
-            case.operation.label,
+            case,
             "Undocumented response properties",
-            f"The document says: the response schema declares its members."
-            f"\nThe server did: answered undeclared {', '.join(found)}",
+            "the response schema declares its members.",
+            f"answered undeclared {', '.join(found)}",
         )
     return None
 
@@ -179,12 +180,8 @@ def allowed_step_is_accepted(run: RunChecks, ctx, response, case) -> bool | None
     if not verdict.allowed:
         return None  # a documented rule refuses the step: the 400 is right
     sentences = " ".join(RULES[rule].sentence for rule in verdict.rules)
-    raise ContractFailure(
-        case.operation.label,
-        "Allowed step refused",
-        f"The document says: {sentences}\nThe object was: {verdict.state} (read before and "
-        f"after the step).\nThe server did: answered 400 {response.text[:300]}",
-    )
+    state = f"\nThe object was: {verdict.state} (read before and after the step)."
+    raise ContractFailure(case, "Allowed step refused", sentences + state, _answered(response))
 
 
 def _extra_members(value: Any, schema: dict, pointer: str):
