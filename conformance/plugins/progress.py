@@ -133,13 +133,13 @@ class SessionFigures:
     base_url: str
     run_id: str
     profile: str
-    cleanup: dict | None  # a CleanupReport's fields
+    cleanup: CleanupReport | None
     workers: int = 1
 
     @classmethod
     def combined(cls, parts: list[SessionFigures]) -> SessionFigures:
         """The workers' figures as one run's: their requests summed over the longest time."""
-        cleanups = [CleanupReport(**part.cleanup) for part in parts if part.cleanup is not None]
+        cleanups = [part.cleanup for part in parts if part.cleanup is not None]
         # One target, or without --target an embedded emulator of each worker's own.
         urls = sorted({part.base_url for part in parts})
         return cls(
@@ -149,7 +149,7 @@ class SessionFigures:
             base_url=urls[0] if len(urls) == 1 else f"{len(urls)} emulators, one a worker",
             run_id=parts[0].run_id,
             profile=parts[0].profile,
-            cleanup=dataclasses.asdict(CleanupReport.combined(cleanups)) if cleanups else None,
+            cleanup=CleanupReport.combined(cleanups) if cleanups else None,
             workers=len(parts),
         )
 
@@ -162,7 +162,7 @@ class SessionFigures:
             f"{self.base_url} (run {self.run_id}, profile {self.profile}{notes})"
         ]
         if self.cleanup is not None:
-            lines.append(f"conformance: {CleanupReport(**self.cleanup).summary()}")
+            lines.append(f"conformance: {self.cleanup.summary()}")
         return lines
 
 
@@ -170,7 +170,6 @@ def _own_figures(config: pytest.Config) -> SessionFigures | None:
     session = config.stash.get(keys.SESSION, None)
     if session is None:
         return None
-    cleanup = config.stash.get(keys.CLEANUP_REPORT, None)
     return SessionFigures(
         requests=session.request_count,
         elapsed_s=time.monotonic() - config.stash[keys.SESSION_STARTED],
@@ -178,7 +177,7 @@ def _own_figures(config: pytest.Config) -> SessionFigures | None:
         base_url=session.base_url,
         run_id=session.ledger.run_id,
         profile=config.stash[keys.RUN_OPTIONS].profile,
-        cleanup=dataclasses.asdict(cleanup) if cleanup is not None else None,
+        cleanup=config.stash.get(keys.CLEANUP_REPORT, None),
     )
 
 
@@ -191,8 +190,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent without pytest-xdist
 def pytest_testnodedown(node, error) -> None:
     figures = getattr(node, "workeroutput", {}).get("conformance_figures")
-    if figures is not None:
-        node.config.stash.setdefault(keys.WORKER_FIGURES, []).append(SessionFigures(**figures))
+    if figures is not None:  # plain data across the process boundary: made whole again
+        cleanup = figures["cleanup"] and CleanupReport(**figures["cleanup"])
+        parts = node.config.stash.setdefault(keys.WORKER_FIGURES, [])
+        parts.append(SessionFigures(**{**figures, "cleanup": cleanup}))
 
 
 @pytest.hookimpl(tryfirst=True)  # before the line naming the report folder
