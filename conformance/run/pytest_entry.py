@@ -81,9 +81,16 @@ def _chosen(config: pytest.Config, option: str) -> list[str]:
     return config.getoption(option, None) or []
 
 
+_INTERRUPTED_WRAPPER = "ignore:(?s).*KeyboardInterrupt:pluggy.PluggyTeardownRaisedWarning"
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_CleanInterrupt(config), "conformance-clean-interrupt")
+    # A Ctrl-C that lands in a hook wrapper's teardown (hypothesis' or the run collector's
+    # makereport) is reported by pluggy as a warning quoting the KeyboardInterrupt; the run
+    # already ends on its own line saying it was interrupted.
+    config.addinivalue_line("filterwarnings", _INTERRUPTED_WRAPPER)
     for option, known in (("rule", _known_rules), ("operation", _known_operations)):
         chosen = _chosen(config, option)
         if not chosen:
